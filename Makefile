@@ -1,0 +1,52 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install setup data lint migrations-check pytest serve reset-local-db clean
+
+run: setup ## set everything up and serve the app on http://127.0.0.1:8000 (with a task worker)
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(MANAGE) db_worker --queue-name default >/dev/null 2>&1 & \
+	  $(MANAGE) runserver $(HOST):$(PORT) --noreload
+
+setup: install data
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+data: install ## migrate and load the framework, programmes and demo data
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_framework
+	$(MANAGE) load_demo
+
+test: install lint migrations-check pytest ## the whole suite (set DATABASE_URL for PostgreSQL)
+
+lint:
+	$(BIN)/ruff check .
+
+migrations-check:
+	$(MANAGE) makemigrations --check --dry-run -v0
+
+pytest:
+	$(BIN)/pytest
+
+reset-local-db:
+	rm -f db.sqlite3
+	$(MAKE) data
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles test-artifacts

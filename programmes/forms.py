@@ -1,0 +1,275 @@
+"""Forms: one validation path for a programme record, whether it comes from the fixtures, a
+CSV/XLSX import or the admin; and the directory's filter form."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Institution, Kind, Programme
+from readiness.framework import CURRENT_VERSION, load_framework
+from readiness.reference import ISIC_DIVISIONS, country_choices, is_country, is_currency
+from readiness.reference import normalise_region as reference_normalise_region
+
+LIST_SEPARATOR = ";"
+
+
+def split_list(value: Any) -> list[str]:
+    """A list from a JSON list or a ';'-separated cell; blanks dropped, order kept."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items: Iterable[Any] = value.split(LIST_SEPARATOR)
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        raise ValidationError(_("Give a list, or values separated by ';'."), code="not_a_list")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+class ListField(forms.Field):
+    """A list of strings, each checked by ``check`` (which returns the canonical value)."""
+
+    def __init__(self, *, check=None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.check = check
+
+    def to_python(self, value: Any) -> list[str]:
+        items = split_list(value)
+        if self.check is None:
+            return items
+        cleaned, bad = [], []
+        for item in items:
+            try:
+                cleaned.extend(self.check(item))
+            except ValidationError:
+                bad.append(item)
+        if bad:
+            raise ValidationError(
+                _("Not valid here: %(values)s."), code="invalid_item",
+                params={"values": ", ".join(bad)},
+            )
+        return list(dict.fromkeys(cleaned))
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+
+def _country(item: str) -> list[str]:
+    if not is_country(item):
+        raise ValidationError("bad country")
+    return [item.upper()]
+
+
+def _sector(item: str) -> list[str]:
+    # "10-33" is shorthand for a range of divisions, e.g. all of manufacturing.
+    if "-" in item:
+        low, _sep, high = item.partition("-")
+        if not (low.strip().isdigit() and high.strip().isdigit()):
+            raise ValidationError("bad range")
+        divisions = [f"{n:02d}" for n in range(int(low), int(high) + 1)]
+        if not divisions or any(d not in ISIC_DIVISIONS for d in (divisions[0], divisions[-1])):
+            raise ValidationError("bad range")
+        return [d for d in divisions if d in ISIC_DIVISIONS]
+    code = item.zfill(2)
+    if code not in ISIC_DIVISIONS:
+        raise ValidationError("bad sector")
+    return [code]
+
+
+def _kind(item: str) -> list[str]:
+    if item not in Kind.values:
+        raise ValidationError("bad kind")
+    return [item]
+
+
+def _dimension(item: str) -> list[str]:
+    if item not in load_framework(CURRENT_VERSION).dimensions:
+        raise ValidationError("bad dimension")
+    return [item]
+
+
+def _currency(value: str) -> str:
+    if value and not is_currency(value):
+        raise ValidationError(_("%(value)s is not an ISO 4217 currency code."), code="currency",
+                              params={"value": value})
+    return value.upper()
+
+
+class OtherSourcesField(forms.Field):
+    """Further sources as a list of {"title", "url"}: a JSON list in a spreadsheet cell."""
+
+    def to_python(self, value: Any) -> list[dict[str, str]]:
+        if value in (None, "", []):
+            return []
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError as error:
+                raise ValidationError(_('Give a JSON list like [{"title": ..., "url": ...}].'),
+                                      code="json") from error
+        if not isinstance(value, list) or not all(
+            isinstance(item, dict) and isinstance(item.get("title"), str) and item["title"]
+            for item in value
+        ):
+            raise ValidationError(_("Each further source needs a title (and may have a url)."),
+                                  code="sources")
+        cleaned = []
+        for item in value:
+            url = str(item.get("url") or "")
+            if url:
+                URLValidator()(url)
+            cleaned.append({"title": item["title"].strip(), "url": url})
+        return cleaned
+
+
+class ProgrammeRowForm(forms.Form):
+    """One programme record in its flat form (fixture entry, spreadsheet row)."""
+
+    slug = forms.SlugField(max_length=80)
+    name = forms.CharField(max_length=200)
+    country = forms.CharField(max_length=2)
+    summary = forms.CharField(max_length=300)
+    description = forms.CharField(required=False)
+    institutions = ListField()
+    kinds = ListField(check=_kind, required=True)
+    amount_max = forms.DecimalField(required=False, min_value=0, max_digits=18, decimal_places=2)
+    amount_currency = forms.CharField(required=False, max_length=3)
+    match_rate_percent = forms.IntegerField(required=False, min_value=0, max_value=100)
+    budget_note = forms.CharField(required=False, max_length=300)
+    eligible_countries = ListField(check=_country)
+    eligible_regions = ListField()
+    eligible_sectors = ListField(check=_sector)
+    min_employees = forms.IntegerField(required=False, min_value=1)
+    max_employees = forms.IntegerField(required=False, min_value=1)
+    max_turnover = forms.DecimalField(required=False, min_value=0, max_digits=18,
+                                      decimal_places=2)
+    max_turnover_currency = forms.CharField(required=False, max_length=3)
+    size_rule = forms.ChoiceField(choices=Programme.SizeRule.choices, required=False)
+    firm_types = ListField()
+    dimensions = ListField(check=_dimension)
+    min_band = forms.IntegerField(required=False, min_value=0, max_value=5)
+    max_band = forms.IntegerField(required=False, min_value=0, max_value=5)
+    opens_on = forms.DateField(required=False)
+    closes_on = forms.DateField(required=False)
+    how_to_apply = forms.CharField(required=False)
+    apply_url = forms.URLField(required=False, assume_scheme="https")
+    source_title = forms.CharField(max_length=300)
+    source_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    facts_as_of = forms.DateField()
+    other_sources = OtherSourcesField(required=False)
+    assumptions = forms.CharField(required=False)
+
+    def __init__(self, *args, known_institutions: Iterable[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Institutions named by the same load count as known even before they are written.
+        self.known_institutions = set(known_institutions or ())
+
+    def clean_country(self) -> str:
+        return _country_value(self.cleaned_data["country"])
+
+    def clean_amount_currency(self) -> str:
+        return _currency(self.cleaned_data["amount_currency"])
+
+    def clean_max_turnover_currency(self) -> str:
+        return _currency(self.cleaned_data["max_turnover_currency"])
+
+    def clean_size_rule(self) -> str:
+        return self.cleaned_data["size_rule"] or Programme.SizeRule.ALL
+
+    def clean_institutions(self) -> list[str]:
+        slugs = self.cleaned_data["institutions"]
+        known = self.known_institutions | set(
+            Institution.objects.filter(slug__in=slugs).values_list("slug", flat=True)
+        )
+        unknown = [s for s in slugs if s not in known]
+        if unknown:
+            raise ValidationError(_("Unknown institution: %(slugs)s."), code="institution",
+                                  params={"slugs": ", ".join(unknown)})
+        return slugs
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("min_band") is None:
+            data["min_band"] = 0
+        if data.get("max_band") is None:
+            data["max_band"] = 5
+        if data["min_band"] > data["max_band"]:
+            self.add_error("max_band", _("The highest band must not be below the lowest."))
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and opens > closes:
+            self.add_error("closes_on", _("It cannot close before it opens."))
+        low, high = data.get("min_employees"), data.get("max_employees")
+        if low and high and low > high:
+            self.add_error("max_employees", _("The maximum must not be below the minimum."))
+        if data.get("amount_max") is not None and not data.get("amount_currency"):
+            self.add_error("amount_currency", _("Give the currency of the amount."))
+        if data.get("max_turnover") is not None and not data.get("max_turnover_currency"):
+            self.add_error("max_turnover_currency", _("Give the currency of the turnover limit."))
+        if data.get("size_rule") == Programme.SizeRule.ANY and (
+            data.get("max_employees") is None or data.get("max_turnover") is None
+        ):
+            self.add_error("size_rule", _("'Either limit' needs both a headcount and a turnover "
+                                          "limit."))
+        if "eligible_regions" in data and "country" in data:
+            data["eligible_regions"] = self._clean_regions(data)
+        return data
+
+    def _clean_regions(self, data: dict[str, Any]) -> list[str]:
+        countries = data.get("eligible_countries") or [data["country"]]
+        cleaned, bad = [], []
+        for region in data["eligible_regions"]:
+            found = next(
+                (r for c in countries if (r := reference_normalise_region(c, region))), None
+            )
+            if found:
+                cleaned.append(found)
+            else:
+                bad.append(region)
+        if bad:
+            self.add_error("eligible_regions", ValidationError(
+                _("Not a region of %(countries)s: %(regions)s."), code="region",
+                params={"countries": ", ".join(countries), "regions": ", ".join(bad)},
+            ))
+        return cleaned
+
+
+def _country_value(value: str) -> str:
+    if not is_country(value):
+        raise ValidationError(_("%(value)s is not an ISO 3166-1 alpha-2 country code."),
+                              code="country", params={"value": value})
+    return value.upper()
+
+
+class InstitutionRowForm(forms.ModelForm):
+    class Meta:
+        model = Institution
+        fields = ["slug", "name", "country", "url", "description"]
+
+    def clean_country(self) -> str:
+        value = self.cleaned_data["country"]
+        return _country_value(value) if value else ""
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind of support"), required=False, choices=[("", _("Any kind")), *Kind.choices]
+    )
+    open_now = forms.BooleanField(label=_("Open now"), required=False)
+
+    def __init__(self, *args, countries: Iterable[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        names = dict(country_choices())
+        self.fields["country"].choices = [("", _("Any country"))] + [
+            (code, names.get(code, code)) for code in countries
+        ]

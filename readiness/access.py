@@ -1,0 +1,62 @@
+"""Who may open an assessment: the holder of its private resume link.
+
+Opening the link stores the token in the (server-side) session; every assessment page then
+checks the session's token against the stored hash in constant time. The token never appears
+in the assessment pages' URLs, so it does not end up in access logs or Referer headers.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from readiness.models import Assessment, hash_token
+
+SESSION_KEY = "assessment_tokens"
+
+
+class LinkExpired(Exception):
+    """A draft's resume link is older than the configured maximum age."""
+
+
+def grant(request: HttpRequest, assessment: Assessment, token: str) -> None:
+    tokens = dict(request.session.get(SESSION_KEY, {}))
+    tokens[str(assessment.public_id)] = token
+    request.session[SESSION_KEY] = tokens
+
+
+def token_for(request: HttpRequest, assessment: Assessment) -> str | None:
+    return request.session.get(SESSION_KEY, {}).get(str(assessment.public_id))
+
+
+def is_expired(assessment: Assessment) -> bool:
+    if not assessment.is_draft:
+        return False
+    limit = assessment.link_expires_at(settings.RESUME_LINK_MAX_AGE_DAYS)
+    return timezone.now() > limit
+
+
+def assessment_by_token(token: str) -> Assessment | None:
+    """The assessment a resume token opens, or None; the lookup is by hash, never by token."""
+    if not token or len(token) > 200:
+        return None
+    return (Assessment.objects.select_related("framework", "firm")
+            .filter(token_hash=hash_token(token)).first())
+
+
+def assessment_for_holder(request: HttpRequest, public_id) -> Assessment:
+    """The assessment, if this session holds its link; 404 if unknown, 403 if not held."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("framework", "firm"), public_id=public_id
+    )
+    token = token_for(request, assessment)
+    if token is None or not hmac.compare_digest(hash_token(token), assessment.token_hash):
+        raise PermissionDenied("Open your private resume link to see this assessment.")
+    if is_expired(assessment):
+        raise LinkExpired
+    return assessment

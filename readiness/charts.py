@@ -1,0 +1,118 @@
+"""A radar (spider) chart of the 16 dimensions as plain geometry for an SVG template.
+
+One component for the results page and the PDF report: no JavaScript, real text, and presentation
+through attributes and classes only (the site's CSP forbids inline styles).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from readiness.framework import FrameworkSpec
+
+SIZE = 640
+CENTRE = SIZE / 2
+RADIUS = 200
+MAX_BAND = 5
+
+
+@dataclass(frozen=True)
+class Axis:
+    key: str
+    label: str
+    band: int | None
+    x: float  # outer end of the axis
+    y: float
+    label_x: float
+    label_y: float
+    anchor: str  # SVG text-anchor
+    point_x: float | None  # the firm's band on this axis (None: not applicable)
+    point_y: float | None
+    comparison_x: float | None = None
+    comparison_y: float | None = None
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RadarChart:
+    size: int
+    centre: float
+    axes: tuple[Axis, ...]
+    rings: tuple[tuple[int, str], ...]  # (band, polygon points)
+    polygon: str  # the firm's profile (N/A drawn at the centre)
+    comparison: str | None
+    comparison_label: str | None
+    description: str
+
+    @property
+    def view_box(self) -> str:
+        return f"{-PAD} 0 {self.size + 2 * PAD} {self.size}"
+
+    @property
+    def ring_labels(self) -> list[tuple[int, float]]:
+        return [(band, self.centre - RADIUS * band / MAX_BAND) for band, _ in self.rings]
+
+
+PAD = 170  # room left and right of the circle for the axis labels
+
+
+def _wrap(label: str, width: int = 18) -> tuple[str, ...]:
+    """Split a label into at most two lines near ``width`` characters."""
+    if len(label) <= width:
+        return (label,)
+    words = label.split()
+    first: list[str] = []
+    while words and len(" ".join([*first, words[0]])) <= width:
+        first.append(words.pop(0))
+    if not first:
+        first.append(words.pop(0))
+    return (" ".join(first), " ".join(words)) if words else (" ".join(first),)
+
+
+def _point(index: int, count: int, value: float) -> tuple[float, float]:
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    r = RADIUS * value / MAX_BAND
+    return CENTRE + r * math.cos(angle), CENTRE + r * math.sin(angle)
+
+
+def _points(values: list[float], count: int) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in
+                    (_point(i, count, v) for i, v in enumerate(values)))
+
+
+def radar_chart(
+    spec: FrameworkSpec,
+    bands: Mapping[str, int | None],
+    *,
+    comparison: Mapping[str, float | None] | None = None,
+    comparison_label: str | None = None,
+) -> RadarChart:
+    keys = spec.dimension_keys
+    count = len(keys)
+    axes = []
+    for i, key in enumerate(keys):
+        x, y = _point(i, count, MAX_BAND)
+        lx, ly = _point(i, count, MAX_BAND + 0.45)
+        dx = lx - CENTRE
+        anchor = "middle" if abs(dx) < 20 else ("start" if dx > 0 else "end")
+        band = bands.get(key)
+        px, py = _point(i, count, band) if band is not None else (None, None)
+        cx = cy = None
+        if comparison is not None and comparison.get(key) is not None:
+            cx, cy = _point(i, count, float(comparison[key]))
+        name = spec.dimensions[key].name
+        axes.append(Axis(key, name, band, x, y, lx, ly, anchor, px, py, cx, cy,
+                         _wrap(name)))
+    rings = tuple((band, _points([band] * count, count)) for band in range(1, MAX_BAND + 1))
+    polygon = _points([float(bands.get(k) or 0) for k in keys], count)
+    comparison_points = (
+        _points([float(comparison.get(k) or 0) for k in keys], count) if comparison else None
+    )
+    description = "; ".join(
+        f"{spec.dimensions[k].name}: "
+        f"{'not applicable' if bands.get(k) is None else f'band {bands[k]}'}" for k in keys
+    )
+    return RadarChart(SIZE, CENTRE, tuple(axes), rings, polygon, comparison_points,
+                      comparison_label, description)

@@ -1,0 +1,260 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from readiness.framework import FrameworkSpec
+from readiness.models import EVIDENCE_MAX_LENGTH, Assessment
+from readiness.prioritisation import MAX_OBJECTIVES
+from readiness.reference import (
+    ISIC_DIVISIONS,
+    MANUFACTURING_DIVISIONS,
+    country_choices,
+    currency_choices,
+    normalise_region,
+    region_choices,
+)
+
+NOT_APPLICABLE = "na"
+
+
+def sector_choices() -> list:
+    manufacturing = [(code, f"{code} {name}") for code, name in ISIC_DIVISIONS.items()
+                     if code in MANUFACTURING_DIVISIONS]
+    other = [(code, f"{code} {name}") for code, name in ISIC_DIVISIONS.items()
+             if code not in MANUFACTURING_DIVISIONS]
+    return [("", "Choose your main activity"), ("Manufacturing", manufacturing), ("Other", other)]
+
+
+class ProfileForm(forms.ModelForm):
+    country = forms.ChoiceField(choices=country_choices, initial="GB")
+    region = forms.ChoiceField(required=False)
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        choices=sector_choices,
+        help_text=_("Your main activity as an ISIC Rev. 4 division (the same two digits as UK SIC "
+                    "2007 and NACE). Divisions 10 to 33 are manufacturing."),
+    )
+    employees = forms.IntegerField(
+        label=_("Employees (headcount)"), min_value=1, max_value=10_000_000,
+        error_messages={"min_value": _("Headcount must be at least 1."),
+                        "invalid": _("Enter the number of people as a whole number, e.g. 45.")},
+    )
+    turnover = forms.DecimalField(
+        label=_("Annual turnover (optional)"), required=False, min_value=Decimal(0),
+        max_digits=16, decimal_places=2,
+    )
+    turnover_currency = forms.ChoiceField(
+        label=_("Currency"), required=False, choices=[("", "—"), *currency_choices()],
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["company_name", "country", "region", "employees", "turnover",
+                  "turnover_currency", "sector", "contact_email"]
+        labels = {"contact_email": _("Contact email (optional)")}
+        help_texts = {
+            "contact_email": _("We send the private link to resume your assessment here, and "
+                               "nothing else."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        country = (self.data.get(self.add_prefix("country")) if self.is_bound
+                   else self.initial.get("country") or getattr(self.instance, "country", "")) or "GB"
+        self.fields["region"].choices = [("", "Choose a region"), *region_choices(str(country).upper())]
+        self.fields["region"].help_text = _(
+            "Required in the United Kingdom (ITL1 region) and the United States (state); "
+            "optional elsewhere."
+        )
+        self.fields["region"].widget.attrs.update({"id": "id_region"})
+        self.fields["country"].widget.attrs.update({
+            "hx-get": "/region-options/", "hx-target": "#id_region", "hx-trigger": "change",
+            "hx-swap": "innerHTML",
+        })
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Your firm"), "company_name", Div(
+                Div("country", css_class="col-md-6"), Div("region", css_class="col-md-6"),
+                css_class="row")),
+            Fieldset(_("Size and activity"), "sector", Div(
+                Div("employees", css_class="col-md-4"), Div("turnover", css_class="col-md-5"),
+                Div("turnover_currency", css_class="col-md-3"), css_class="row")),
+            Fieldset(_("Keeping in touch"), "contact_email"),
+        )
+
+    def clean_region(self) -> str:
+        return self.data.get(self.add_prefix("region"), "") or ""
+
+    def clean(self):
+        cleaned = super().clean()
+        country = cleaned.get("country")
+        if country:
+            raw = cleaned.get("region", "")
+            region = normalise_region(country, raw)
+            if region is None:
+                self.add_error("region", _("“%(region)s” is not a region of this country.")
+                               % {"region": raw})
+            elif not region and country in {"GB", "US"}:
+                self.add_error("region", _("Choose your region: it decides which regional "
+                                           "programmes you can use."))
+            else:
+                cleaned["region"] = region
+        if cleaned.get("turnover") is not None and not cleaned.get("turnover_currency"):
+            self.add_error("turnover_currency", _("Choose the currency of your turnover."))
+        if cleaned.get("turnover") is None:
+            cleaned["turnover_currency"] = ""
+        return cleaned
+
+
+class PillarForm(forms.Form):
+    """The dimensions of one pillar: a band (or N/A) and an optional evidence note each."""
+
+    def __init__(self, *args, spec: FrameworkSpec, pillar_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        self.pillar = spec.pillars[pillar_key]
+        layout = []
+        for key in self.pillar.dimensions:
+            dim = spec.dimensions[key]
+            band_field = forms.ChoiceField(
+                label=dim.name,
+                required=False,
+                choices=[*[(str(b.band), f"Band {b.band}: {b.title}") for b in dim.bands],
+                         (NOT_APPLICABLE, "Not applicable to our firm")],
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Choose one of the bands 0 to 5, or "
+                                                    "“not applicable”.")},
+            )
+            band_field.dimension = dim
+            self.fields[f"band_{key}"] = band_field
+            self.fields[f"evidence_{key}"] = forms.CharField(
+                label=_("Evidence or comment (optional)"),
+                required=False,
+                max_length=EVIDENCE_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2, "placeholder": _(
+                    "What makes you choose this band? e.g. “OEE tracked on two of five lines”")}),
+            )
+            layout.append(Div(
+                Field(f"band_{key}", template="readiness/fields/band_choice.html"),
+                Field(f"evidence_{key}"),
+                css_class="dimension card card-body mb-4", css_id=f"dimension-{key}",
+            ))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*layout)
+
+    def clean(self):
+        cleaned = super().clean()
+        known = {f"band_{k}" for k in self.pillar.dimensions} | {
+            f"evidence_{k}" for k in self.pillar.dimensions}
+        tampered = sorted(
+            name for name in self.data
+            if (name.startswith("band_") or name.startswith("evidence_")) and name not in known
+        )
+        if tampered:
+            raise ValidationError(
+                _("The form contained an answer for a dimension that is not on this page (%(names)s). "
+                  "Nothing was saved; please answer again."),
+                code="unknown_dimension", params={"names": ", ".join(tampered)})
+        return cleaned
+
+    def answers(self, *, valid_only: bool = False) -> dict[str, tuple[int | None, str]]:
+        """The answered dimensions as ``{key: (band or None, evidence)}``.
+
+        With ``valid_only`` (autosave), dimensions whose fields have errors are left out instead
+        of failing the whole page.
+        """
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        result = {}
+        for key in self.pillar.dimensions:
+            if valid_only and (f"band_{key}" in self.errors or f"evidence_{key}" in self.errors):
+                continue
+            choice = data.get(f"band_{key}")
+            if not choice:
+                continue
+            band = None if choice == NOT_APPLICABLE else int(choice)
+            result[key] = (band, data.get(f"evidence_{key}", ""))
+        return result
+
+    @staticmethod
+    def initial_from(answers) -> dict[str, str]:
+        initial = {}
+        for answer in answers:
+            initial[f"band_{answer.dimension_key}"] = (
+                NOT_APPLICABLE if answer.band is None else str(answer.band))
+            initial[f"evidence_{answer.dimension_key}"] = answer.evidence
+        return initial
+
+
+class ObjectivesForm(forms.Form):
+    def __init__(self, *args, spec: FrameworkSpec, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        self.fields["objectives"] = forms.MultipleChoiceField(
+            label=_("Your main business objectives (up to three)"),
+            required=False,
+            choices=[(o.key, f"{o.name}: {o.description}") for o in spec.objectives],
+            widget=forms.CheckboxSelectMultiple,
+        )
+        cost_fields = []
+        for category in spec.cost_categories:
+            name = f"cost_{category.key}"
+            self.fields[name] = forms.IntegerField(
+                label=f"{category.name} (%)", required=False, min_value=0, max_value=100,
+                help_text=category.description,
+                error_messages={"invalid": _("Enter a whole percentage from 0 to 100.")},
+            )
+            cost_fields.append(Div(name, css_class="col-sm-6 col-lg-4"))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Objectives"), "objectives"),
+            Fieldset(_("Cost profile: roughly what share of your costs goes where?"),
+                     Div(*cost_fields, css_class="row")),
+        )
+
+    def clean_objectives(self) -> list[str]:
+        chosen = self.cleaned_data["objectives"]
+        if len(chosen) > MAX_OBJECTIVES:
+            raise ValidationError(_("Choose at most three objectives (you chose %(n)d)."),
+                                  code="too_many", params={"n": len(chosen)})
+        return chosen
+
+    def clean(self):
+        cleaned = super().clean()
+        shares = {c.key: cleaned.get(f"cost_{c.key}") for c in self.spec.cost_categories}
+        given = {k: v for k, v in shares.items() if v is not None}
+        if given and sum(given.values()) != 100:
+            raise ValidationError(
+                _("The cost shares add up to %(total)d %%; they must add up to 100 %% "
+                  "(or leave them all empty)."), code="cost_total",
+                params={"total": sum(given.values())})
+        cleaned["cost_profile"] = {k: v for k, v in given.items() if v}
+        return cleaned
+
+    @staticmethod
+    def initial_from(assessment: Assessment) -> dict:
+        initial = {"objectives": list(assessment.objectives)}
+        for key, share in (assessment.cost_profile or {}).items():
+            initial[f"cost_{key}"] = share
+        return initial
+
+
+class ResumeForm(forms.Form):
+    link = forms.CharField(
+        label=_("Your private link (or the code at its end)"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off",
+                                      "placeholder": "https://…/resume/…"}),
+    )
+
+    def clean_link(self) -> str:
+        value = self.cleaned_data["link"].strip().rstrip("/")
+        return value.rsplit("/", 1)[-1]

@@ -1,0 +1,171 @@
+"""Prioritisation (DESIGN §4): which dimensions to work on first, and why.
+
+``impact = w_gap * gap + w_kpi * kpi + w_cost * cost``, each term in [0, 1]:
+
+* ``gap``  = max(target - band, 0) / 5, against the best-in-class target for the firm's sector;
+* ``kpi``  = mean relevance (0..3, scaled to 0..1) of the dimension to the objectives the firm
+  chose; 0 when it chose none;
+* ``cost`` = relevance of the dimension to each cost category, weighted by the firm's cost
+  shares; 0 when it gave no cost profile.
+
+Dimensions marked "not applicable" are not prioritised. Ties keep the framework's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from readiness.framework import RELEVANCE_MAX, FrameworkSpec
+
+DEFAULT_WEIGHTS: dict[str, float] = {"gap": 0.4, "kpi": 0.3, "cost": 0.3}
+MAX_OBJECTIVES = 3
+
+
+@dataclass(frozen=True)
+class Components:
+    gap: float
+    kpi: float
+    cost: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {"gap": self.gap, "kpi": self.kpi, "cost": self.cost}
+
+
+@dataclass(frozen=True)
+class Priority:
+    dimension: str
+    rank: int
+    impact: float
+    components: Components
+    band: int
+    target: int
+    # Objectives and cost categories that drive this dimension most, strongest first.
+    drivers_objectives: tuple[str, ...] = field(default=())
+    drivers_costs: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict:
+        return {
+            "dimension": self.dimension,
+            "rank": self.rank,
+            "impact": self.impact,
+            "components": self.components.as_dict(),
+        }
+
+
+def normalise_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    """Weights for gap, kpi and cost, rescaled to sum to 1 (defaults when absent or all zero)."""
+    chosen = {k: float((weights or {}).get(k, DEFAULT_WEIGHTS[k])) for k in DEFAULT_WEIGHTS}
+    if any(v < 0 for v in chosen.values()):
+        raise ValueError("weights must not be negative")
+    total = sum(chosen.values())
+    if total == 0:
+        return dict(DEFAULT_WEIGHTS)
+    return {k: v / total for k, v in chosen.items()}
+
+
+def cost_shares(cost_profile: Mapping[str, float] | None) -> dict[str, float]:
+    """Cost shares as fractions summing to 1 (accepts percentages or fractions); {} if empty."""
+    positive = {k: float(v) for k, v in (cost_profile or {}).items() if v and float(v) > 0}
+    total = sum(positive.values())
+    return {k: v / total for k, v in positive.items()} if total else {}
+
+
+def prioritise(
+    framework: FrameworkSpec,
+    bands: Mapping[str, int | None],
+    *,
+    objectives: Sequence[str] = (),
+    cost_profile: Mapping[str, float] | None = None,
+    targets: Mapping[str, int] | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> list[Priority]:
+    """Rank every answered dimension by impact, highest first."""
+    unknown_objectives = set(objectives) - set(framework.objective_keys)
+    if unknown_objectives:
+        raise ValueError(f"unknown objectives: {', '.join(sorted(unknown_objectives))}")
+    shares = cost_shares(cost_profile)
+    unknown_costs = set(shares) - set(framework.cost_keys)
+    if unknown_costs:
+        raise ValueError(f"unknown cost categories: {', '.join(sorted(unknown_costs))}")
+    w = normalise_weights(weights)
+    targets = targets or {}
+    chosen = list(dict.fromkeys(objectives))
+
+    scored: list[tuple[float, int, Priority]] = []
+    for order, (key, dim) in enumerate(framework.dimensions.items()):
+        band = bands.get(key)
+        if band is None:
+            continue
+        target = int(targets.get(key, dim.default_target))
+        gap = max(target - band, 0) / 5
+        kpi = (
+            sum(dim.objective_relevance[o] for o in chosen) / (len(chosen) * RELEVANCE_MAX)
+            if chosen
+            else 0.0
+        )
+        cost = sum(share * dim.cost_relevance[c] / RELEVANCE_MAX for c, share in shares.items())
+        impact = w["gap"] * gap + w["kpi"] * kpi + w["cost"] * cost
+        drivers_objectives = tuple(
+            sorted(
+                (o for o in chosen if dim.objective_relevance[o] >= 2),
+                key=lambda o: -dim.objective_relevance[o],
+            )
+        )
+        drivers_costs = tuple(
+            sorted(
+                (c for c in shares if dim.cost_relevance[c] >= 2),
+                key=lambda c: -(shares[c] * dim.cost_relevance[c]),
+            )
+        )
+        priority = Priority(
+            dimension=key,
+            rank=0,
+            impact=impact,
+            components=Components(gap=gap, kpi=kpi, cost=cost),
+            band=band,
+            target=target,
+            drivers_objectives=drivers_objectives,
+            drivers_costs=drivers_costs,
+        )
+        scored.append((impact, order, priority))
+
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [
+        Priority(**{**p.__dict__, "rank": rank})
+        for rank, (_, _, p) in enumerate(scored, start=1)
+    ]
+
+
+def explain(framework: FrameworkSpec, priority: Priority) -> list[str]:
+    """Plain sentences that say why a dimension ranks where it does."""
+    names = {c.key: c.name.lower() for c in (*framework.objectives, *framework.cost_categories)}
+    sentences = []
+    if priority.band >= priority.target:
+        sentences.append(
+            f"You are at band {priority.band}, already at or above the reference of band "
+            f"{priority.target} for firms like yours, so the gap adds nothing."
+        )
+    else:
+        steps = priority.target - priority.band
+        sentences.append(
+            f"You are at band {priority.band}; the reference for firms like yours is band "
+            f"{priority.target}, {steps} band{'s' if steps != 1 else ''} higher."
+        )
+    if priority.drivers_objectives:
+        listed = _join([names[o] for o in priority.drivers_objectives])
+        sentences.append(f"It strongly drives your chosen objectives: {listed}.")
+    elif priority.components.kpi == 0:
+        sentences.append("It does little for the objectives you chose (or you chose none).")
+    if priority.drivers_costs:
+        listed = _join([names[c] for c in priority.drivers_costs])
+        sentences.append(f"It acts on your largest cost categories: {listed}.")
+    elif priority.components.cost == 0:
+        sentences.append("It acts little on the cost profile you gave (or you gave none).")
+    return sentences
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,66 @@
+"""Scoring (DESIGN §3): plain Python over plain data.
+
+A dimension's score is its band (0..5) or None for "not applicable"; None is left out of every
+mean. A pillar needs at least one answered dimension to have a score; a block's score is the mean
+of its pillars' scores; ``overall`` is the mean of all answered dimensions. Full precision is
+kept; rounding is for display only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from statistics import fmean
+
+from readiness.framework import BANDS, FrameworkSpec
+
+
+@dataclass(frozen=True)
+class Scores:
+    dimensions: dict[str, int | None]
+    pillars: dict[str, float | None]
+    blocks: dict[str, float | None]
+    overall: float | None
+    percent: float | None
+
+    def as_dict(self) -> dict:
+        return {
+            "dimensions": dict(self.dimensions),
+            "pillars": dict(self.pillars),
+            "blocks": dict(self.blocks),
+            "overall": self.overall,
+            "percent": self.percent,
+        }
+
+
+def _mean(values: list[float]) -> float | None:
+    return fmean(values) if values else None
+
+
+def score(framework: FrameworkSpec, answers: Mapping[str, int | None]) -> Scores:
+    """Score answers keyed by dimension; dimensions missing from ``answers`` count as N/A.
+
+    Raises ValueError for an unknown dimension key or a band outside 0..5, so that bad input is
+    never silently scored.
+    """
+    unknown = set(answers) - set(framework.dimensions)
+    if unknown:
+        raise ValueError(f"unknown dimension keys: {', '.join(sorted(unknown))}")
+    dimensions: dict[str, int | None] = {}
+    for key in framework.dimension_keys:
+        band = answers.get(key)
+        if band is not None and (isinstance(band, bool) or band not in BANDS):
+            raise ValueError(f"{key}: band must be an integer from 0 to 5")
+        dimensions[key] = band
+
+    pillars = {
+        pillar.key: _mean([dimensions[d] for d in pillar.dimensions if dimensions[d] is not None])
+        for pillar in framework.pillars.values()
+    }
+    blocks = {
+        block.key: _mean([pillars[p] for p in block.pillars if pillars[p] is not None])
+        for block in framework.blocks
+    }
+    overall = _mean([band for band in dimensions.values() if band is not None])
+    percent = None if overall is None else overall / 5 * 100
+    return Scores(dimensions, pillars, blocks, overall, percent)

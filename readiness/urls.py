@@ -1,0 +1,21 @@
+from django.urls import path
+
+from readiness.views import assessment as views
+
+app_name = "readiness"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
+    path("region-options/", views.region_options, name="region_options"),
+    path("resume/", views.resume_help, name="resume_help"),
+    path("resume/<str:token>/", views.resume, name="resume"),
+    path("assessment/<uuid:public_id>/profile/", views.profile, name="profile"),
+    path("assessment/<uuid:public_id>/pillar/<slug:pillar_key>/", views.pillar, name="pillar"),
+    path("assessment/<uuid:public_id>/pillar/<slug:pillar_key>/autosave/", views.autosave,
+         name="autosave"),
+    path("assessment/<uuid:public_id>/objectives/", views.objectives, name="objectives"),
+    path("assessment/<uuid:public_id>/review/", views.review, name="review"),
+    path("assessment/<uuid:public_id>/results/", views.results, name="results"),
+    path("assessment/<uuid:public_id>/reassess/", views.reassess, name="reassess"),
+]
