@@ -273,3 +273,8 @@ class DirectoryFilterForm(forms.Form):
         self.fields["country"].choices = [("", _("Any country"))] + [
             (code, names.get(code, code)) for code in countries
         ]
+        self.fields["q"].widget.attrs.update({"class": "form-control", "type": "search",
+                                              "placeholder": _("Name, topic or institution")})
+        self.fields["country"].widget.attrs["class"] = "form-select"
+        self.fields["kind"].widget.attrs["class"] = "form-select"
+        self.fields["open_now"].widget.attrs["class"] = "form-check-input"

@@ -34,6 +34,8 @@ from readiness.scoring import Scores
 
 BLOCKER_CODES = ("country", "region", "size", "turnover", "sector", "closed", "not_yet_open")
 
+DATE_CODES = frozenset({"closed", "not_yet_open"})
+
 KIND_LABELS: dict[str, str] = {
     "grant": "grants",
     "advice": "advice",
@@ -160,8 +162,22 @@ class MatchResult:
     near_misses: list[NearMiss] = field(default_factory=list)
 
     @property
+    def total(self) -> int:
+        return len(self.matches) + len(self.near_misses)
+
+    @property
     def near_misses_here(self) -> list[NearMiss]:
         return [n for n in self.near_misses if not n.elsewhere]
+
+    @property
+    def near_misses_dates(self) -> list[NearMiss]:
+        """In reach but for timing: closed, or not yet open."""
+        return [n for n in self.near_misses_here if set(n.codes) <= DATE_CODES]
+
+    @property
+    def near_misses_rules(self) -> list[NearMiss]:
+        """In the firm's country but missed on region, sector, size or turnover."""
+        return [n for n in self.near_misses_here if not set(n.codes) <= DATE_CODES]
 
     @property
     def near_misses_elsewhere(self) -> list[NearMiss]:
@@ -230,7 +246,7 @@ def check_eligibility(
 
 def _check_country(profile, programme, blockers, reasons) -> bool:
     allowed = programme.eligible_countries
-    here = country_name(profile.country)
+    here = _country(profile.country)
     if not allowed:
         reasons.append(f"It is open to firms in any country, including {here}.")
         return True
@@ -238,12 +254,12 @@ def _check_country(profile, programme, blockers, reasons) -> bool:
         if len(allowed) == 1:
             reasons.append(f"It is for firms in {here}, where you are based.")
         else:
-            reasons.append(f"It is open to firms in {_join([country_name(c) for c in allowed])}; "
+            reasons.append(f"It is open to firms in {_join([_country(c) for c in allowed])}; "
                            f"you are in {here}.")
         return True
     blockers.append(Blocker(
         "country",
-        f"Only firms in {_join([country_name(c) for c in allowed], 'or')} are eligible; "
+        f"Only firms in {_join([_country(c) for c in allowed], 'or')} are eligible; "
         f"you are in {here}.",
     ))
     return False
@@ -275,13 +291,17 @@ def _check_sector(profile, programme, blockers, reasons) -> None:
     if not allowed:
         return
     yours = sector_label(profile.sector)
-    described = (
-        "manufacturing (ISIC divisions 10 to 33)"
-        if MANUFACTURING <= set(allowed) and len(allowed) == len(MANUFACTURING)
-        else f"the sectors {_join(sorted(allowed))}"
-        if len(allowed) > 3
-        else _join([sector_label(s) for s in allowed], "or")
-    )
+    parts: list[str] = []
+    rest = sorted(set(allowed) - MANUFACTURING)
+    if set(allowed) >= MANUFACTURING:
+        parts.append("manufacturing (ISIC divisions 10 to 33)")
+    else:
+        rest = sorted(allowed)
+    if len(rest) <= 4:
+        parts.extend(sector_label(s) for s in rest)
+    else:
+        parts.append(f"ISIC divisions {', '.join(rest)}")
+    described = _join(parts)
     if profile.sector in allowed:
         reasons.append(f"It serves {described}; your sector is {yours}.")
     else:
@@ -464,6 +484,15 @@ def _region_phrase(country: str, region: str) -> str:
         canonical = next((r for r in GB_REGIONS if r.casefold() == region.casefold()), region)
         return f"the {canonical}" if canonical in _GB_WITH_THE else canonical
     return region_label(country, region.upper()) or region
+
+
+# Country names that read with "the" in a sentence ("firms in the United Kingdom").
+_COUNTRIES_WITH_THE = {"GB", "US", "NL", "PH", "AE", "DO", "BS", "GM", "CF", "KM", "MV"}
+
+
+def _country(code: str) -> str:
+    name = country_name(code.upper())
+    return f"the {name}" if code.upper() in _COUNTRIES_WITH_THE and name != code else name
 
 
 def _name(names: Mapping[str, str], key: str) -> str:

@@ -6,4 +6,5 @@ app_name = "programmes"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("<slug:slug>/", views.detail, name="detail"),
 ]

@@ -1,7 +1,46 @@
-from django.http import HttpRequest, HttpResponse
+"""Public pages: the programme directory and one programme's page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+
+from programmes.forms import DirectoryFilterForm
+from programmes.selectors import programme_countries, programme_get, programme_list
+from readiness.framework import CURRENT_VERSION, load_framework
+
+PAGE_SIZE = 25
 
 
 def directory(request: HttpRequest) -> HttpResponse:
-    # Placeholder until the programme database lands (issue 3).
-    return render(request, "programmes/directory.html", {})
+    form = DirectoryFilterForm(request.GET or None, countries=programme_countries())
+    filters = form.cleaned_data if form.is_valid() else {}
+    programmes = programme_list(
+        country=filters.get("country", ""),
+        kind=filters.get("kind", ""),
+        open_on=timezone.localdate() if filters.get("open_now") else None,
+        q=filters.get("q", ""),
+    )
+    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programmes/directory.html",
+        {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
+    )
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_get(slug=slug)
+    if programme is None:
+        raise Http404("No such programme.")
+    spec = load_framework(CURRENT_VERSION)
+    names = [spec.dimensions[key].name for key in programme.dimensions if key in spec.dimensions]
+    return render(
+        request,
+        "programmes/detail.html",
+        {"programme": programme, "dimension_names": names, "today": timezone.localdate()},
+    )

@@ -14,7 +14,7 @@ from readiness.framework import FrameworkSpec
 
 SIZE = 640
 CENTRE = SIZE / 2
-RADIUS = 200
+RADIUS = 235
 MAX_BAND = 5
 
 
@@ -94,7 +94,7 @@ def radar_chart(
     axes = []
     for i, key in enumerate(keys):
         x, y = _point(i, count, MAX_BAND)
-        lx, ly = _point(i, count, MAX_BAND + 0.45)
+        lx, ly = _point(i, count, MAX_BAND + 0.4)
         dx = lx - CENTRE
         anchor = "middle" if abs(dx) < 20 else ("start" if dx > 0 else "end")
         band = bands.get(key)

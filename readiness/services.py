@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import logging
+import smtplib
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from readiness.models import Answer, Assessment, Firm, FrameworkVersion
+
+logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS = (
     "company_name",
@@ -165,10 +169,13 @@ def resume_link_send(*, assessment: Assessment, token: str) -> None:
     link = settings.SITE_URL.rstrip("/") + reverse("readiness:resume", kwargs={"token": token})
     context = {"assessment": assessment, "link": link,
                "days": settings.RESUME_LINK_MAX_AGE_DAYS}
-    send_mail(
-        subject="Your Industry 4.0 readiness assessment: private link to resume",
-        message=render_to_string("readiness/email/resume_link.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[assessment.contact_email],
-        fail_silently=True,
-    )
+    try:
+        send_mail(
+            subject="Your Industry 4.0 readiness assessment: private link to resume",
+            message=render_to_string("readiness/email/resume_link.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[assessment.contact_email],
+        )
+    except (OSError, smtplib.SMTPException):
+        # The link is also on every page; a mail outage must not lose the draft.
+        logger.warning("Could not send the resume link for assessment %s", assessment.pk)
