@@ -34,7 +34,9 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 _DEV_SECRET = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "" if IS_PRODUCTION else _DEV_SECRET)
 if IS_PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a long random value in production.")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a long random value in production."
+    )
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver"
@@ -54,8 +56,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_tasks_db",
+    "simple_history",
+    "axes",
     "readiness",
     "programmes",
+    "advisors",
 ]
 
 MIDDLEWARE = [
@@ -69,7 +74,24 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Axes must come last: it turns repeated failed logins into a lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "advisors:login"
+LOGIN_REDIRECT_URL = "advisors:caseload"
+LOGOUT_REDIRECT_URL = "readiness:home"
+# Lock an account (per username and address) after repeated failures, for an hour.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "advisors/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -98,6 +120,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast (and show the 503 page) when PostgreSQL is unreachable instead of letting every
+    # worker hang on a connect until the proxy times out.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    )
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -105,12 +133,45 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis outage must not hang the app servers' workers.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions are read from Redis and written through to the database, so that a Redis restart
+    # or eviction does not sign advisors out or drop a firm's link from its session.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Rate limits (config/ratelimit.py) count in the default cache: Redis (shared by every app
+# process, atomic INCR) when REDIS_URL is set, else per-process memory. django_ratelimit is not
+# in INSTALLED_APPS on purpose: its system check rejects the per-process cache of the
+# single-machine default (see docs/deploy.md).
+RATELIMIT_USE_CACHE = "default"
+# Behind a load balancer REMOTE_ADDR is the balancer; name the header that carries the client
+# address as the balancer sets it (e.g. HTTP_X_REAL_IP). Unset: REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_RATELIMIT_IP_META_KEY") or None
+RATELIMIT_ENABLE = env_bool("DJANGO_RATELIMIT_ENABLE", default=True)
+
+
+def _rates(default: dict[str, str]) -> dict[str, str]:
+    """Named rates, overridable as DJANGO_RATELIMITS="resume=30/m,login=5/m"."""
+    rates = dict(default)
+    for item in env_list("DJANGO_RATELIMITS"):
+        name, _, rate = item.partition("=")
+        rates[name.strip()] = rate.strip()
+    return rates
+
+
+RATELIMITS = _rates({
+    # Resume-link lookups: a person opens or pastes a link a few times; guessing needs millions.
+    "resume": "30/m",
+    "login": "10/m",
+    "password_reset": "5/m",
+    "api": "120/m",
+    "pdf": "20/m",
+})
 
 TASKS = {
     "default": {
@@ -118,6 +179,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task RUNNING for longer than this is taken as orphaned by a dead worker and marked failed by
+# `manage.py reap_stale_tasks` (django-tasks-db has no heartbeat; see docs/deploy.md).
+TASKS_STALE_AFTER_SECONDS = int(os.environ.get("DJANGO_TASKS_STALE_AFTER", str(60 * 30)))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -132,14 +196,35 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap comes from its npm package (package.json), served as static files.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# Media (stored PDF reports, ZIP bundles): a local directory by default (on several app
+# machines, a shared volume mounted at DJANGO_MEDIA_ROOT), or an S3-compatible bucket when
+# DJANGO_S3_BUCKET is set (needs the `s3` extra: pip install ".[s3]"; credentials from boto3's
+# usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables).
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+if S3_BUCKET:
+    _MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+            "default_acl": None,
+            # Reports are private: every URL handed out is signed and expires.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -156,13 +241,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        ),
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+# Development prints mail to the console; production sends it through SMTP (DJANGO_EMAIL_*).
+_EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    _SMTP if IS_PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND}}
+if _EMAIL_BACKEND == _SMTP:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("DJANGO_EMAIL_PORT") or 0) or None,
+        "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+        "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=False),
+        # A slow mail relay must not hold a web worker (the resume link is also on the page).
+        "timeout": 10,
     }
-}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@readiness.invalid")
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
@@ -183,29 +278,63 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(60 * 60 * 24 * 14)))
+# Sessions expire: advisors sign in again after 12 hours; firms reopen their private link.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(60 * 60 * 12)))
 
 if IS_PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe over plain HTTP; a redirect would read as "down".
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # The preload directive alone submits nothing; an operator who does not want the domain
+    # ever preloaded sets DJANGO_HSTS_PRELOAD=0, an explicit choice, so its warning is silenced.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    # Only for a plain-HTTP loopback run of the production stack (bench/): never in a deployment.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
 
 # How long a draft's private resume link stays valid after the last save.
 RESUME_LINK_MAX_AGE_DAYS = int(os.environ.get("READINESS_RESUME_LINK_DAYS", "180"))
 
+# Drafts untouched for this long are deleted by `manage.py purge_drafts` (their links expired
+# long before, so nobody can open them any more).
+DRAFT_RETENTION_DAYS = int(
+    os.environ.get("READINESS_DRAFT_RETENTION_DAYS", str(RESUME_LINK_MAX_AGE_DAYS + 30))
+)
+
 # Default prioritisation weights (DESIGN §4); staff can override them in the admin.
 PRIORITY_WEIGHTS = {"gap": 0.4, "kpi": 0.3, "cost": 0.3}
 
+# One console handler for everything (12-factor: the process manager collects stderr). Its
+# filter removes private resume tokens from every message, e.g. Django's "Not Found:
+# /resume/<token>/"; the "django" logger is routed here too, replacing Django's own console
+# handler, so that nothing reaches the output unfiltered.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "config.log_redaction.RedactResumeTokens"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"level": "WARNING"},
+        # WeasyPrint narrates every PDF step at INFO; only its problems are worth a line.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Outside production, whitenoise serves static files straight from the finders (no collectstatic).

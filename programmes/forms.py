@@ -41,6 +41,11 @@ class ListField(forms.Field):
         super().__init__(**kwargs)
         self.check = check
 
+    widget = forms.TextInput
+
+    def prepare_value(self, value: Any) -> Any:
+        return "; ".join(str(v) for v in value) if isinstance(value, list | tuple) else value
+
     def to_python(self, value: Any) -> list[str]:
         items = split_list(value)
         if self.check is None:
@@ -278,3 +283,42 @@ class DirectoryFilterForm(forms.Form):
         self.fields["country"].widget.attrs["class"] = "form-select"
         self.fields["kind"].widget.attrs["class"] = "form-select"
         self.fields["open_now"].widget.attrs["class"] = "form-check-input"
+
+
+class ProgrammeAdminForm(forms.ModelForm):
+    """The admin's form: lists as ';'-separated text, checked like an imported row."""
+
+    eligible_countries = ListField(check=_country, help_text=_(
+        "ISO codes separated by ';', e.g. GB; empty means any country."))
+    eligible_regions = ListField(help_text=_(
+        "GB: ITL1 region names; US: state codes; elsewhere ISO 3166-2 codes. Empty: anywhere."))
+    eligible_sectors = ListField(check=_sector, help_text=_(
+        "ISIC divisions separated by ';'; '10-33' means all of manufacturing. Empty: any."))
+    firm_types = ListField(help_text=_("Other conditions, separated by ';'."))
+    dimensions = ListField(check=_dimension, help_text=_(
+        "Framework dimension keys it works on, separated by ';'."))
+
+    class Meta:
+        model = Programme
+        fields = [name for name in ProgrammeRowForm.base_fields if name != "other_sources"] + [
+            "other_sources"
+        ]
+
+    def clean_country(self) -> str:
+        return _country_value(self.cleaned_data["country"])
+
+    def clean_amount_currency(self) -> str:
+        return _currency(self.cleaned_data["amount_currency"])
+
+    def clean_max_turnover_currency(self) -> str:
+        return _currency(self.cleaned_data["max_turnover_currency"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "eligible_regions" in data and "country" in data:
+            data["eligible_regions"] = ProgrammeRowForm._clean_regions(self, data)
+        if data.get("max_turnover") is not None and not data.get("max_turnover_currency"):
+            self.add_error("max_turnover_currency", _("Give the currency of the turnover limit."))
+        if data.get("amount_max") is not None and not data.get("amount_currency"):
+            self.add_error("amount_currency", _("Give the currency of the amount."))
+        return data

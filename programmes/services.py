@@ -91,7 +91,9 @@ def programme_upsert(*, data: Mapping[str, Any]) -> tuple[Programme, bool]:
                  "how_to_apply", "apply_url", "source_url", "assumptions"):
         values[text] = values.get(text) or ""
     programme, created = Programme.objects.update_or_create(slug=data["slug"], defaults=values)
-    programme.kinds.set(SupportKind.objects.filter(key__in=data["kinds"]))
+    # get_or_create rather than relying on the seeding migration: a flushed test database or a
+    # hand-made one may lack the rows.
+    programme.kinds.set([SupportKind.objects.get_or_create(key=key)[0] for key in data["kinds"]])
     programme.institutions.set(Institution.objects.filter(slug__in=data["institutions"]))
     return programme, created
 

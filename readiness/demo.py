@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from readiness import services
-from readiness.models import Assessment
+from readiness.models import Assessment, Firm
 
 DEMO_SEED = 20201130
 
@@ -47,8 +47,12 @@ SHOWCASE = DEMO_FIRMS[0].name + " (synthetic)"
 @transaction.atomic
 def load_demo() -> str:
     """(Re)create the demo firms; returns a fresh private token for the showcase firm."""
-    Assessment.objects.filter(is_synthetic=True).delete()
-    rng = random.Random(DEMO_SEED)
+    demo = Assessment.objects.filter(is_synthetic=True)
+    firm_ids = set(demo.values_list("firm_id", flat=True))
+    demo.delete()
+    # Their firms go too (unless someone has since re-assessed one), so a re-run adds no rows.
+    Firm.objects.filter(pk__in=firm_ids, assessments__isnull=True).delete()
+    rng = random.Random(DEMO_SEED)  # noqa: S311 (reproducible demo data, not secrets)
     showcase_token = ""
     for firm in DEMO_FIRMS:
         profile = {

@@ -33,7 +33,9 @@ def sector_choices() -> list:
 
 class ProfileForm(forms.ModelForm):
     country = forms.ChoiceField(choices=country_choices, initial="GB")
-    region = forms.ChoiceField(required=False)
+    # A CharField shown as a select: the region is validated (case-insensitively) against the
+    # chosen country in clean(), not against the choices rendered for the initial country.
+    region = forms.CharField(required=False, max_length=64, widget=forms.Select)
     sector = forms.ChoiceField(
         label=_("Sector"),
         choices=sector_choices,
@@ -67,7 +69,8 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         country = (self.data.get(self.add_prefix("country")) if self.is_bound
                    else self.initial.get("country") or getattr(self.instance, "country", "")) or "GB"
-        self.fields["region"].choices = [("", "Choose a region"), *region_choices(str(country).upper())]
+        self.fields["region"].widget.choices = [
+            ("", "Choose a region"), *region_choices(str(country).upper())]
         self.fields["region"].help_text = _(
             "Required in the United Kingdom (ITL1 region) and the United States (state); "
             "optional elsewhere."
@@ -88,9 +91,6 @@ class ProfileForm(forms.ModelForm):
                 Div("turnover_currency", css_class="col-md-3"), css_class="row")),
             Fieldset(_("Keeping in touch"), "contact_email"),
         )
-
-    def clean_region(self) -> str:
-        return self.data.get(self.add_prefix("region"), "") or ""
 
     def clean(self):
         cleaned = super().clean()

@@ -82,9 +82,18 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    # Written once at submission (a submitted assessment is read-only), so that caseloads, peer
+    # cohorts, analytics and exports over many thousands of assessments need no per-row scoring.
+    scores = models.JSONField(null=True, blank=True)
+    overall_score = models.FloatField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["sector", "status"], name="assessment_sector_status")]
+        indexes = [
+            models.Index(fields=["sector", "status"], name="assessment_sector_status"),
+            models.Index(fields=["status", "country", "sector", "employees"],
+                         name="assessment_cohort"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.company_name} ({self.created_at:%Y-%m-%d})"
@@ -174,3 +183,64 @@ def spec_for(version: int, definition: dict) -> FrameworkSpec:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _report_path(instance: StoredReport, filename: str) -> str:
+    # Named by the assessment's public id and fingerprint, never by the firm: media paths can
+    # end up in logs and backups.
+    return f"reports/{instance.assessment.public_id}/{instance.fingerprint[:16]}.pdf"
+
+
+class StoredReport(models.Model):
+    """The rendered PDF report of a submitted assessment, kept until what it shows changes."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="report")
+    file = models.FileField(upload_to=_report_path, max_length=200)
+    # SHA-256 of everything the report shows (readiness.reports.selectors.report_fingerprint).
+    fingerprint = models.CharField(max_length=64)
+    pages = models.PositiveSmallIntegerField()
+    size = models.PositiveIntegerField()
+    render_seconds = models.FloatField()
+    rendered_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Report of {self.assessment} ({self.rendered_at:%Y-%m-%d %H:%M})"
+
+
+def _bundle_path(instance: ReportBundle, filename: str) -> str:
+    return f"report-bundles/{instance.public_id}.zip"
+
+
+class ReportBundle(models.Model):
+    """Many assessments' reports as one ZIP, built by a background task with progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a worker")
+        RUNNING = "running", _("Being built")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assessments = models.ManyToManyField(Assessment, related_name="+")
+    requested_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=_bundle_path, blank=True, max_length=200)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.total} reports ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

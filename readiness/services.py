@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from readiness.models import Answer, Assessment, Firm, FrameworkVersion
+from readiness.scoring import score
 
 logger = logging.getLogger(__name__)
 
@@ -156,9 +157,14 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
             code="incomplete",
             params={"missing": ", ".join(missing)},
         )
+    spec = assessment.framework.spec
+    scores = score(spec, dict(assessment.answers.values_list("dimension_key", "band")))
     assessment.status = Assessment.Status.SUBMITTED
     assessment.submitted_at = timezone.now()
-    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    assessment.scores = scores.as_dict()
+    assessment.overall_score = scores.overall
+    assessment.save(update_fields=["status", "submitted_at", "scores", "overall_score",
+                                   "updated_at"])
     return assessment
 
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from readiness.views import assessment as views
+from readiness.views import privacy as privacy_views
+from readiness.views import reports as report_views
 
 app_name = "readiness"
 
@@ -18,4 +20,8 @@ urlpatterns = [
     path("assessment/<uuid:public_id>/review/", views.review, name="review"),
     path("assessment/<uuid:public_id>/results/", views.results, name="results"),
     path("assessment/<uuid:public_id>/reassess/", views.reassess, name="reassess"),
+    path("assessment/<uuid:public_id>/my-data.json", privacy_views.data_export,
+         name="data_export"),
+    path("assessment/<uuid:public_id>/erase/", privacy_views.erase, name="erase"),
+    path("assessment/<uuid:public_id>/report.pdf", report_views.report_download, name="report"),
 ]

@@ -62,7 +62,7 @@ def make_submitted(
 ) -> tuple[Assessment, str]:
     """A submitted assessment: every dimension answered (``bands`` override the default 2)."""
     assessment, token = make_assessment(**profile)
-    answer(assessment, {key: 2 for key in DIMENSION_KEYS} | (bands or {}))
+    answer(assessment, dict.fromkeys(DIMENSION_KEYS, 2) | (bands or {}))
     services.assessment_submit(assessment=assessment)
     assessment.refresh_from_db()
     return assessment, token
@@ -206,4 +206,4 @@ def element_text(html: str, element_id: str) -> str:
     parser.feed(html)
     parser.close()
     assert parser.found, f"no element with id={element_id!r} in the page"
-    return " ".join("".join(parser.parts).split())
+    return " ".join(" ".join(parser.parts).split())

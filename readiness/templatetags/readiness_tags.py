@@ -35,3 +35,16 @@ def step_url(step, public_id) -> str:
 @register.filter
 def attr_title(band_spec) -> str:
     return getattr(band_spec, "title", "")
+
+
+@register.filter
+def attr_name(obj) -> str:
+    return getattr(obj, "name", "")
+
+
+@register.filter
+def one_decimal_nan(value) -> str:
+    """Like one_decimal, for pandas values where a missing number is NaN."""
+    if value is None or value != value:  # NaN is the only value not equal to itself
+        return "–"
+    return f"{value:.1f}"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.ratelimit import rate_limit
 from readiness import services
 from readiness.access import (
     LinkExpired,
@@ -19,12 +20,10 @@ from readiness.access import (
     is_expired,
     token_for,
 )
-from readiness.charts import radar_chart
 from readiness.forms import ObjectivesForm, PillarForm, ProfileForm, ResumeForm
 from readiness.models import Assessment
-from readiness.prioritisation import explain
 from readiness.reference import region_choices
-from readiness.selectors import assessment_results
+from readiness.reports.selectors import results_context
 from readiness.steps import neighbours, steps
 
 
@@ -238,45 +237,10 @@ def results(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     if assessment.is_draft:
         messages.info(request, "Submit your assessment to see its results.")
         return redirect("readiness:review", public_id=assessment.public_id)
-    data = assessment_results(assessment)
-    spec = data.spec
-    dimension_rows = []
-    for key, dim in spec.dimensions.items():
-        band = data.scores.dimensions[key]
-        dimension_rows.append({
-            "dim": dim,
-            "band": band,
-            "current": dim.band_spec(band),
-            "next": dim.band_spec(band + 1) if band is not None and band < 5 else None,
-            "pillar": spec.pillars[dim.pillar],
-            "evidence": data.evidence.get(key, ""),
-        })
-    priorities = [
-        {"priority": p, "dim": spec.dimensions[p.dimension], "why": explain(spec, p),
-         "next": spec.dimensions[p.dimension].band_spec(p.band + 1) if p.band < 5 else None,
-         "source": data.target_source[p.dimension]}
-        for p in data.priorities[:5]
-    ]
-    match_result = _match_result(assessment, data)
     return render(request, "readiness/results.html", {
-        "assessment": assessment, "spec": spec, "scores": data.scores, "results": data,
-        "dimension_rows": dimension_rows, "priorities": priorities,
-        "chart": radar_chart(spec, data.scores.dimensions),
+        **results_context(assessment),
         "resume_link": _resume_link(request, assessment),
-        "match_result": match_result,
-        "block_rows": [(b, data.scores.blocks[b.key],
-                        [(spec.pillars[p], data.scores.pillars[p]) for p in b.pillars])
-                       for b in spec.blocks],
     })
-
-
-def _match_result(assessment: Assessment, data):
-    """Programme matches, when the programme database is installed (issue 3)."""
-    try:
-        from programmes.selectors import matches_for_assessment
-    except ImportError:
-        return None
-    return matches_for_assessment(assessment, results=data)
 
 
 @require_POST
@@ -295,6 +259,7 @@ def reassess(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
 
 @require_GET
+@rate_limit("resume")
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     assessment = assessment_by_token(token)
     if assessment is None:
@@ -315,6 +280,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("resume", methods=("POST",))  # only a pasted link is a lookup
 def resume_help(request: HttpRequest) -> HttpResponse:
     """Paste a private link (or its code) to resume; the lookup is by the token's hash."""
     form = ResumeForm(request.POST or None)

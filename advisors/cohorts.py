@@ -1,0 +1,114 @@
+"""Peer cohorts and progress as plain Python over plain data (no ORM), tested directly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+# No comparison below this many peers, so that no single firm can be singled out.
+MIN_COHORT = 5
+
+SIZE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
+    ("micro", "Micro (1-9)", 1, 9),
+    ("small", "Small (10-49)", 10, 49),
+    ("medium", "Medium (50-249)", 50, 249),
+    ("large", "Large (250+)", 250, None),
+)
+
+
+def size_band(employees: int) -> str:
+    for key, _label, low, high in SIZE_BANDS:
+        if employees >= low and (high is None or employees <= high):
+            return key
+    return "micro"
+
+
+def size_band_range(key: str) -> tuple[int, int | None]:
+    for band_key, _label, low, high in SIZE_BANDS:
+        if band_key == key:
+            return low, high
+    raise ValueError(f"unknown size band {key!r}")
+
+
+def size_band_label(key: str) -> str:
+    return next(label for band_key, label, _, _ in SIZE_BANDS if band_key == key)
+
+
+@dataclass(frozen=True)
+class DimensionComparison:
+    dimension: str
+    band: int | None
+    median: float | None
+    lower_quartile: float | None
+    upper_quartile: float | None
+    answered: int  # peers that rated this dimension (not N/A)
+
+    @property
+    def difference(self) -> float | None:
+        if self.band is None or self.median is None:
+            return None
+        return self.band - self.median
+
+
+@dataclass(frozen=True)
+class PeerComparison:
+    cohort_size: int
+    description: str
+    shown: bool
+    dimensions: list[DimensionComparison]
+    medians: dict[str, float | None]
+
+
+def compare_with_peers(
+    dimension_keys: Sequence[str],
+    bands: Mapping[str, int | None],
+    peer_bands: Sequence[Mapping[str, int | None]],
+    *,
+    description: str,
+) -> PeerComparison:
+    """The firm's band per dimension against its peers' median and quartiles.
+
+    With fewer than MIN_COHORT peers nothing but the cohort size is returned. A dimension that
+    fewer than MIN_COHORT peers rated (the rest marked it N/A) gets no statistics either.
+    """
+    size = len(peer_bands)
+    if size < MIN_COHORT:
+        return PeerComparison(size, description, False, [], {})
+    frame = pd.DataFrame(list(peer_bands), columns=list(dimension_keys), dtype="float64")
+    rows = []
+    medians: dict[str, float | None] = {}
+    for key in dimension_keys:
+        column = frame[key].dropna()
+        if len(column) < MIN_COHORT:
+            rows.append(DimensionComparison(key, bands.get(key), None, None, None, len(column)))
+            medians[key] = None
+            continue
+        median = float(column.median())
+        medians[key] = median
+        rows.append(DimensionComparison(
+            key, bands.get(key), median, float(column.quantile(0.25)),
+            float(column.quantile(0.75)), len(column)))
+    return PeerComparison(size, description, True, rows, medians)
+
+
+@dataclass(frozen=True)
+class DimensionChange:
+    dimension: str
+    before: int | None
+    after: int | None
+
+    @property
+    def delta(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+def progress_between(
+    dimension_keys: Sequence[str],
+    before: Mapping[str, int | None],
+    after: Mapping[str, int | None],
+) -> list[DimensionChange]:
+    return [DimensionChange(key, before.get(key), after.get(key)) for key in dimension_keys]

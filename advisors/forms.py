@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from advisors.cohorts import SIZE_BANDS
+from advisors.models import Action, Note, Share
+from readiness.framework import FrameworkSpec
+from readiness.reference import ISIC_DIVISIONS, country_choices
+
+
+class CaseloadFilterForm(forms.Form):
+    """Rendered only: the selector reads the same parameters and ignores anything unknown."""
+
+    q = forms.CharField(label=_("Firm"), required=False, max_length=100)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Share.Status.choices])
+    country = forms.ChoiceField(required=False, choices=lambda: [("", "Any country"),
+                                                                 *country_choices()])
+    region = forms.CharField(required=False, max_length=64)
+    sector = forms.ChoiceField(required=False, choices=lambda: [
+        ("", "Any sector"), *[(c, f"{c} {n}") for c, n in ISIC_DIVISIONS.items()]])
+    size = forms.ChoiceField(required=False, label=_("Size"),
+                             choices=[("", "Any size"), *[(k, label) for k, label, _, _ in SIZE_BANDS]])
+    assigned = forms.ChoiceField(required=False, choices=[
+        ("", "Anyone"), ("me", "Assigned to me"), ("none", "Unassigned")])
+    sort = forms.ChoiceField(required=False, choices=[
+        ("shared", "Date shared"), ("firm", "Firm"), ("score", "Overall score"),
+        ("employees", "Employees"), ("status", "Status")])
+    dir = forms.ChoiceField(required=False, label=_("Order"),
+                            choices=[("desc", "Descending"), ("asc", "Ascending")])
+    date_from = forms.DateField(required=False, label=_("Shared from"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label=_("Shared to"),
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CaseUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Share
+        fields = ["status", "assigned_advisor"]
+        labels = {"assigned_advisor": _("Assigned advisor")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_advisor"].queryset = get_user_model().objects.filter(
+            membership__organisation=self.instance.organisation).order_by("username")
+        self.fields["assigned_advisor"].label_from_instance = (
+            lambda user: user.get_full_name() or user.username)
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = Note
+        fields = ["text"]
+        labels = {"text": _("Add a note")}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["text", "dimension_key", "owner", "due_date"]
+        labels = {"text": _("Recommended action"), "dimension_key": _("Dimension"),
+                  "due_date": _("Due date")}
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, spec: FrameworkSpec, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dimension_key"] = forms.ChoiceField(
+            label=_("Dimension"), required=False,
+            choices=[("", "General"), *[(k, d.name) for k, d in spec.dimensions.items()]])
+
+
+class ProgressForm(forms.Form):
+    before = forms.ChoiceField(label=_("Compare"))
+    after = forms.ChoiceField(label=_("with"))
+
+    def __init__(self, *args, assessments, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(a.public_id), f"{a.submitted_at:%d %b %Y} (overall "
+                    f"{a.overall_score:.1f})" if a.overall_score is not None else
+                    f"{a.submitted_at:%d %b %Y}") for a in assessments]
+        self.fields["before"].choices = choices
+        self.fields["after"].choices = choices

@@ -1,0 +1,254 @@
+"""Reads of the advisor workspace: caseload, peers, progress, analytics and exports."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from advisors.cohorts import (
+    MIN_COHORT,
+    PeerComparison,
+    compare_with_peers,
+    size_band,
+    size_band_label,
+    size_band_range,
+)
+from advisors.models import Organisation, Share
+from programmes.matching import check_eligibility
+from programmes.selectors import profile_of, programme_records
+from readiness.framework import FrameworkSpec
+from readiness.models import Assessment
+from readiness.reference import region_label, sector_label
+
+CASELOAD_SORTS = {
+    "shared": "shared_at",
+    "firm": "assessment__company_name",
+    "score": "assessment__overall_score",
+    "employees": "assessment__employees",
+    "status": "status",
+}
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    q: str = ""
+    status: str = ""
+    country: str = ""
+    region: str = ""
+    sector: str = ""
+    size: str = ""
+    assigned: str = ""  # "", "me", "none"
+    sort: str = "shared"
+    descending: bool = True
+    shared_from: datetime.date | None = None
+    shared_to: datetime.date | None = None
+
+
+def active_shares(organisation: Organisation | None) -> QuerySet[Share]:
+    """Active shares of submitted assessments; every organisation's when ``organisation`` is None."""
+    shares = Share.objects.filter(withdrawn_at__isnull=True,
+                                  assessment__status=Assessment.Status.SUBMITTED)
+    if organisation is not None:
+        shares = shares.filter(organisation=organisation)
+    return shares
+
+
+def caseload(*, organisation: Organisation | None, filters: CaseloadFilters, user=None
+             ) -> QuerySet[Share]:
+    shares = active_shares(organisation)
+    if filters.q:
+        shares = shares.filter(assessment__company_name__icontains=filters.q.strip()[:100])
+    if filters.status:
+        shares = shares.filter(status=filters.status)
+    if filters.country:
+        shares = shares.filter(assessment__country=filters.country.upper())
+    if filters.region:
+        shares = shares.filter(assessment__region__iexact=filters.region)
+    if filters.sector:
+        shares = shares.filter(assessment__sector=filters.sector)
+    if filters.size:
+        low, high = size_band_range(filters.size)
+        shares = shares.filter(assessment__employees__gte=low)
+        if high is not None:
+            shares = shares.filter(assessment__employees__lte=high)
+    if filters.assigned == "me" and user is not None:
+        shares = shares.filter(assigned_advisor=user)
+    elif filters.assigned == "none":
+        shares = shares.filter(assigned_advisor__isnull=True)
+    if filters.shared_from:
+        shares = shares.filter(shared_at__date__gte=filters.shared_from)
+    if filters.shared_to:
+        shares = shares.filter(shared_at__date__lte=filters.shared_to)
+    field = CASELOAD_SORTS.get(filters.sort, "shared_at")
+    order = f"-{field}" if filters.descending else field
+    return shares.select_related("assessment", "assigned_advisor").order_by(order, "-pk")
+
+
+def peer_comparison(assessment: Assessment, spec: FrameworkSpec) -> PeerComparison:
+    """Peers: other firms' latest submitted assessments in the same sector, size band and
+    country, narrowed to the firm's region when that still leaves enough of them."""
+    band = size_band(assessment.employees)
+    low, high = size_band_range(band)
+    peers = Assessment.objects.filter(
+        status=Assessment.Status.SUBMITTED, framework=assessment.framework,
+        sector=assessment.sector, country=assessment.country, employees__gte=low,
+    ).exclude(firm_id=assessment.firm_id)
+    if high is not None:
+        peers = peers.filter(employees__lte=high)
+    rows = list(peers.order_by("firm_id", "-submitted_at")
+                .values_list("firm_id", "region", "scores"))
+    latest: dict[int, tuple[str, dict]] = {}
+    for firm_id, region, scores in rows:
+        latest.setdefault(firm_id, (region, scores))
+    where = assessment.country_name
+    chosen = list(latest.values())
+    if assessment.region:
+        in_region = [row for row in chosen if row[0].casefold() == assessment.region.casefold()]
+        if len(in_region) >= MIN_COHORT:
+            chosen, where = in_region, f"{assessment.region_name}, {assessment.country_name}"
+    description = (f"{sector_label(assessment.sector)}, {size_band_label(band).lower()} "
+                   f"employees, {where}")
+    bands = (assessment.scores or {}).get("dimensions", {})
+    return compare_with_peers(
+        spec.dimension_keys, bands,
+        [(scores or {}).get("dimensions", {}) for _, scores in chosen],
+        description=description,
+    )
+
+
+def firm_history(share: Share) -> list[Assessment]:
+    """The firm's submitted assessments that are shared with this organisation, oldest first."""
+    return list(
+        Assessment.objects.filter(
+            firm_id=share.assessment.firm_id, status=Assessment.Status.SUBMITTED,
+            shares__organisation=share.organisation, shares__withdrawn_at__isnull=True,
+        ).order_by("submitted_at")
+    )
+
+
+def assessments_frame(shares: QuerySet[Share], spec: FrameworkSpec) -> pd.DataFrame:
+    """One row per shared assessment with its profile, status and every band and pillar score."""
+    rows = shares.values_list(
+        "pk", "status", "shared_at", "assigned_advisor__username",
+        "assessment__public_id", "assessment__company_name", "assessment__country",
+        "assessment__region", "assessment__sector", "assessment__employees",
+        "assessment__submitted_at", "assessment__overall_score", "assessment__scores",
+        "assessment__is_synthetic",
+    )
+    records = []
+    for (pk, status, shared_at, advisor, public_id, name, country, region, sector, employees,
+         submitted_at, overall, scores, synthetic) in rows.iterator(chunk_size=2000):
+        scores = scores or {}
+        record = {
+            "share_id": pk, "assessment": str(public_id), "firm": name,
+            "synthetic": synthetic, "country": country, "region": region,
+            "region_name": region_label(country, region), "sector": sector,
+            "employees": employees, "size_band": size_band(employees), "status": status,
+            "assigned_advisor": advisor or "", "shared_at": shared_at,
+            "submitted_at": submitted_at, "overall": overall,
+        }
+        for key in spec.dimension_keys:
+            record[key] = (scores.get("dimensions") or {}).get(key)
+        for key in spec.pillar_keys:
+            record[f"pillar_{key}"] = (scores.get("pillars") or {}).get(key)
+        records.append(record)
+    columns = ["share_id", "assessment", "firm", "synthetic", "country", "region", "region_name",
+               "sector", "employees", "size_band", "status", "assigned_advisor", "shared_at",
+               "submitted_at", "overall", *spec.dimension_keys,
+               *[f"pillar_{k}" for k in spec.pillar_keys]]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for column in ("shared_at", "submitted_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_localize(None)
+    return frame
+
+
+@dataclass(frozen=True)
+class Analytics:
+    count: int
+    synthetic: int
+    distribution: pd.DataFrame  # rows: dimensions; columns: band 0..5 and "n/a"
+    pillars_by_region: pd.DataFrame
+    pillars_by_sector: pd.DataFrame
+    programme_matches: pd.DataFrame  # programme, name, firms eligible
+
+
+def analytics(frame: pd.DataFrame, assessments: QuerySet[Assessment], spec: FrameworkSpec,
+              *, as_of: datetime.date | None = None) -> Analytics:
+    dims = list(spec.dimension_keys)
+    distribution = pd.DataFrame(
+        {str(band): [(frame[d] == band).sum() for d in dims] for band in range(6)}, index=dims)
+    distribution["n/a"] = [frame[d].isna().sum() for d in dims]
+    pillar_columns = [f"pillar_{k}" for k in spec.pillar_keys]
+    renamed = {f"pillar_{k}": p.name for k, p in spec.pillars.items()}
+
+    def by(column: str) -> pd.DataFrame:
+        if frame.empty:
+            return pd.DataFrame(columns=["firms", *renamed.values()])
+        grouped = frame.groupby(column)[pillar_columns].mean().rename(columns=renamed)
+        grouped.insert(0, "firms", frame.groupby(column).size())
+        return grouped.sort_index()
+
+    by_region = by("region_name") if not frame.empty else by("region_name")
+    by_sector = by("sector")
+    if not by_sector.empty:
+        by_sector.index = [sector_label(s) for s in by_sector.index]
+
+    records = programme_records()
+    day = as_of or timezone.localdate()
+    counts = dict.fromkeys((r.slug for r in records), 0)
+    for assessment in assessments.only("country", "region", "employees", "turnover",
+                                       "turnover_currency", "sector").iterator(chunk_size=2000):
+        profile = profile_of(assessment)
+        for record in records:
+            blockers, _ = check_eligibility(profile, record, day)
+            if not blockers:
+                counts[record.slug] += 1
+    programme_matches = pd.DataFrame(
+        [{"programme": r.slug, "name": r.name, "country": r.country, "firms": counts[r.slug]}
+         for r in records],
+        columns=["programme", "name", "country", "firms"],
+    ).sort_values(["firms", "name"], ascending=[False, True])
+    return Analytics(len(frame), int(frame["synthetic"].sum()) if not frame.empty else 0,
+                     distribution, by_region, by_sector, programme_matches)
+
+
+def sharing_options(assessment: Assessment) -> dict:
+    """Organisations the firm can share with (those covering its region first), and its shares."""
+    organisations = list(Organisation.objects.prefetch_related("coverage").order_by("name"))
+    active = set(
+        Share.objects.filter(assessment=assessment, withdrawn_at__isnull=True)
+        .values_list("organisation_id", flat=True))
+    local = [o for o in organisations if o.covers(assessment.country, assessment.region)]
+    others = [o for o in organisations if o not in local]
+    return {"local": local, "others": others, "active": active,
+            "shared": [o for o in organisations if o.pk in active]}
+
+
+def filters_from(params, *, allowed_statuses) -> CaseloadFilters:
+    """Caseload filters from query parameters; anything unknown is ignored, never an error."""
+    def date(value: str | None) -> datetime.date | None:
+        try:
+            return datetime.date.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    status = params.get("status", "")
+    size = params.get("size", "")
+    return CaseloadFilters(
+        q=params.get("q", "")[:100],
+        status=status if status in allowed_statuses else "",
+        country=params.get("country", "")[:2],
+        region=params.get("region", "")[:64],
+        sector=params.get("sector", "")[:2],
+        size=size if size in {"micro", "small", "medium", "large"} else "",
+        assigned=params.get("assigned", "") if params.get("assigned") in {"me", "none"} else "",
+        sort=params.get("sort", "shared") if params.get("sort") in CASELOAD_SORTS else "shared",
+        descending=params.get("dir", "desc") != "asc",
+        shared_from=date(params.get("date_from")),
+        shared_to=date(params.get("date_to")),
+    )
+

@@ -1,0 +1,42 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from advisors.views import sharing, workspace
+
+app_name = "advisors"
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="advisors/login.html",
+                                                redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(
+        template_name="advisors/password_reset.html",
+        email_template_name="advisors/email/password_reset.txt",
+        success_url=reverse_lazy("advisors:password_reset_done")), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
+        template_name="advisors/password_reset_done.html"), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        template_name="advisors/password_reset_confirm.html",
+        success_url=reverse_lazy("advisors:password_reset_complete")),
+        name="password_reset_confirm"),
+    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(
+        template_name="advisors/password_reset_complete.html"), name="password_reset_complete"),
+    path("", workspace.caseload, name="caseload"),
+    path("cases/<int:share_id>/", workspace.review, name="review"),
+    path("cases/<int:share_id>/update/", workspace.update_case, name="update_case"),
+    path("cases/<int:share_id>/notes/", workspace.add_note, name="add_note"),
+    path("cases/<int:share_id>/actions/", workspace.add_action, name="add_action"),
+    path("cases/<int:share_id>/actions/<int:action_id>/toggle/", workspace.toggle_action,
+         name="toggle_action"),
+    path("cases/<int:share_id>/progress/", workspace.progress, name="progress"),
+    path("analytics/", workspace.analytics, name="analytics"),
+    path("export/caseload.<str:fmt>", workspace.export_caseload, name="export_caseload"),
+    path("export/analytics.<str:fmt>", workspace.export_analytics, name="export_analytics"),
+]
+
+firm_urlpatterns = [
+    path("assessment/<uuid:public_id>/share/<slug:organisation_slug>/", sharing.share,
+         name="share"),
+    path("assessment/<uuid:public_id>/share/<slug:organisation_slug>/withdraw/", sharing.withdraw,
+         name="withdraw"),
+]

@@ -1,0 +1,266 @@
+"""The advisor's workspace: caseload, review of one case, progress, analytics and exports."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from advisors import selectors, services
+from advisors.charts import BAND_COLOURS, bar_chart, heatmap
+from advisors.access import advisor_required, share_for_member
+from advisors.cohorts import progress_between
+from advisors.forms import ActionForm, CaseloadFilterForm, CaseUpdateForm, NoteForm, ProgressForm
+from advisors.models import Action, Membership, Share
+from readiness.charts import radar_chart
+from readiness.models import Assessment
+from readiness.reports.selectors import results_context
+from readiness.services import framework_current
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _scope(request: HttpRequest):
+    """Programme managers who are staff see every organisation's shares; others their own."""
+    membership: Membership = request.membership
+    if request.user.is_staff and membership.role == Membership.Role.MANAGER:
+        return None
+    return membership.organisation
+
+
+@require_GET
+@advisor_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    filters = selectors.filters_from(request.GET, allowed_statuses=Share.Status.values)
+    shares = selectors.caseload(organisation=request.membership.organisation, filters=filters,
+                                user=request.user)
+    page = Paginator(shares, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "advisors/caseload.html", {
+        "page": page, "filter_form": CaseloadFilterForm(request.GET or None),
+        "query": query.urlencode(), "organisation": request.membership.organisation,
+        "filters": filters,
+    })
+
+
+def _review_context(request: HttpRequest, share: Share) -> dict:
+    context = results_context(share.assessment)
+    spec = context["spec"]
+    history = selectors.firm_history(share)
+    return {
+        **context,
+        "share": share,
+        "case_form": CaseUpdateForm(instance=share),
+        "note_form": NoteForm(),
+        "action_form": ActionForm(spec=spec),
+        "notes": share.notes.select_related("author"),
+        "actions": share.actions.all(),
+        "peers": selectors.peer_comparison(share.assessment, spec),
+        "firm_history": history,
+        "case_history": share.history.select_related("history_user").order_by("-history_date")[:20],
+    }
+
+
+@require_GET
+@advisor_required
+def review(request: HttpRequest, share_id: int) -> HttpResponse:
+    share = share_for_member(request, share_id)
+    return render(request, "advisors/review.html", _review_context(request, share))
+
+
+@require_POST
+@advisor_required
+def update_case(request: HttpRequest, share_id: int) -> HttpResponse:
+    share = share_for_member(request, share_id)
+    form = CaseUpdateForm(request.POST, instance=Share.objects.get(pk=share.pk))
+    if form.is_valid():
+        try:
+            services.share_update(share=share, status=form.cleaned_data["status"],
+                                  assigned_advisor=form.cleaned_data["assigned_advisor"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Case updated.")
+            return redirect(share)
+    return render(request, "advisors/review.html",
+                  {**_review_context(request, share), "case_form": form}, status=400)
+
+
+@require_POST
+@advisor_required
+def add_note(request: HttpRequest, share_id: int) -> HttpResponse:
+    share = share_for_member(request, share_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.note_add(share=share, author=request.user, text=form.cleaned_data["text"])
+        messages.success(request, "Note added.")
+        return redirect(share.get_absolute_url() + "#notes")
+    return render(request, "advisors/review.html",
+                  {**_review_context(request, share), "note_form": form}, status=400)
+
+
+@require_POST
+@advisor_required
+def add_action(request: HttpRequest, share_id: int) -> HttpResponse:
+    share = share_for_member(request, share_id)
+    spec = share.assessment.framework.spec
+    form = ActionForm(request.POST, spec=spec)
+    if form.is_valid():
+        services.action_add(share=share, author=request.user, **form.cleaned_data)
+        messages.success(request, "Action added.")
+        return redirect(share.get_absolute_url() + "#actions")
+    return render(request, "advisors/review.html",
+                  {**_review_context(request, share), "action_form": form}, status=400)
+
+
+@require_POST
+@advisor_required
+def toggle_action(request: HttpRequest, share_id: int, action_id: int) -> HttpResponse:
+    share = share_for_member(request, share_id)
+    action = get_object_or_404(Action, pk=action_id, share=share)
+    services.action_set_done(action=action, done=not action.done)
+    return redirect(share.get_absolute_url() + "#actions")
+
+
+@require_GET
+@advisor_required
+def progress(request: HttpRequest, share_id: int) -> HttpResponse:
+    share = share_for_member(request, share_id)
+    history = selectors.firm_history(share)
+    spec = share.assessment.framework.spec
+    default = {"before": str(history[0].public_id), "after": str(history[-1].public_id)}
+    form = ProgressForm(request.GET or default, assessments=history)
+    by_id = {str(a.public_id): a for a in history}
+    changes = chart = None
+    before = after = None
+    if len(history) >= 2 and form.is_valid():
+        before, after = by_id[form.cleaned_data["before"]], by_id[form.cleaned_data["after"]]
+        before_bands = (before.scores or {}).get("dimensions", {})
+        after_bands = (after.scores or {}).get("dimensions", {})
+        changes = [(spec.dimensions[c.dimension], c)
+                   for c in progress_between(spec.dimension_keys, before_bands, after_bands)]
+        chart = radar_chart(spec, after_bands, comparison=before_bands,
+                            comparison_label=f"assessment of {before.submitted_at:%d %B %Y}")
+    return render(request, "advisors/progress.html", {
+        "share": share, "assessment": share.assessment, "history": history, "form": form,
+        "changes": changes, "chart": chart, "before": before, "after": after,
+    })
+
+
+def _analytics_input(request: HttpRequest):
+    filters = selectors.filters_from(request.GET, allowed_statuses=Share.Status.values)
+    shares = selectors.caseload(organisation=_scope(request), filters=filters, user=request.user)
+    return filters, shares
+
+
+@require_GET
+@advisor_required
+def analytics(request: HttpRequest) -> HttpResponse:
+    spec = framework_current().spec
+    _, shares = _analytics_input(request)
+    frame = selectors.assessments_frame(shares, spec)
+    data = selectors.analytics(frame, Assessment.objects.filter(shares__in=shares), spec)
+    return render(request, "advisors/analytics.html", {
+        "data": data, "spec": spec, "filter_form": CaseloadFilterForm(request.GET or None),
+        "query": request.GET.urlencode(), "scope": _scope(request) or "all organisations",
+        **analytics_charts(data, spec),
+    })
+
+
+def analytics_charts(data, spec) -> dict:
+    """Chart geometry and data tables for the analytics page."""
+    label_width, bar_width, row = 260, 480, 26
+    distribution_rows = []
+    for i, (key, dim) in enumerate(spec.dimensions.items()):
+        counts = [int(data.distribution.loc[key, str(b)]) for b in range(6)]
+        na = int(data.distribution.loc[key, "n/a"])
+        total = sum(counts) + na
+        bars, x = [], float(label_width)
+        for band, count in enumerate(counts):
+            width = bar_width * count / total if total else 0
+            bars.append({"band": band, "count": count, "x": x, "width": width,
+                         "fill": BAND_COLOURS[band]})
+            x += width
+        distribution_rows.append({"dim": dim, "counts": counts, "na": na, "bars": bars,
+                                  "y": i * row})
+    legend_y = len(distribution_rows) * row + 8
+    pillar_names = [p.name for p in spec.pillars.values()]
+    columns = [(name, 260 + i * 86 + 43) for i, name in enumerate(pillar_names)]
+    heatmaps = []
+    for title, table in (("Pillar averages by region", data.pillars_by_region),
+                         ("Pillar averages by sector", data.pillars_by_sector)):
+        rows = [(f"{label} ({int(r['firms'])})", [r[name] for name in pillar_names])
+                for label, r in table.iterrows()]
+        cells, height = heatmap(rows)
+        table_rows = [(label, int(r["firms"]), [r[name] for name in pillar_names])
+                      for label, r in table.iterrows()]
+        heatmaps.append({"title": title, "cells": cells, "height": height + 40,
+                         "columns": columns, "rows": table_rows})
+    matches = data.programme_matches
+    bars, match_height = bar_chart([(r["name"], int(r["firms"])) for _, r in matches.iterrows()],
+                                   width=400)
+    return {
+        "distribution_rows": distribution_rows, "dist_height": legend_y + 24,
+        "legend": [{"band": b, "fill": BAND_COLOURS[b], "x": label_width + b * 80}
+                   for b in range(6)],
+        "legend_y": legend_y, "bands": range(6), "heatmaps": heatmaps,
+        "heat_width": 260 + 86 * len(pillar_names), "pillar_names": pillar_names,
+        "match_bars": bars, "match_height": match_height,
+        "programme_rows": matches.to_dict("records"),
+    }
+
+
+def _download(frame_or_frames, filename: str, fmt: str) -> HttpResponse:
+    """CSV of the first table, or an XLSX with one sheet per table."""
+    frames = frame_or_frames if isinstance(frame_or_frames, dict) else {"data": frame_or_frames}
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            for sheet, frame in frames.items():
+                frame.to_excel(writer, sheet_name=sheet[:31], index=sheet != "data")
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        extension = "xlsx"
+    else:
+        first = next(iter(frames.values()))
+        response = HttpResponse(first.to_csv(index=False), content_type="text/csv; charset=utf-8")
+        extension = "csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    return response
+
+
+@require_GET
+@advisor_required
+def export_caseload(request: HttpRequest, fmt: str) -> HttpResponse:
+    spec = framework_current().spec
+    filters = selectors.filters_from(request.GET, allowed_statuses=Share.Status.values)
+    shares = selectors.caseload(organisation=request.membership.organisation, filters=filters,
+                                user=request.user)
+    frame = selectors.assessments_frame(shares, spec)
+    name = f"caseload-{slugify(request.membership.organisation.name)}-{timezone.localdate()}"
+    return _download(frame, name, fmt)
+
+
+@require_GET
+@advisor_required
+def export_analytics(request: HttpRequest, fmt: str) -> HttpResponse:
+    spec = framework_current().spec
+    _, shares = _analytics_input(request)
+    frame = selectors.assessments_frame(shares, spec)
+    data = selectors.analytics(frame, Assessment.objects.filter(shares__in=shares), spec)
+    name = f"analytics-{timezone.localdate()}"
+    if fmt == "csv":
+        return _download(frame, name, fmt)
+    return _download({"assessments": frame, "band distribution": data.distribution,
+                      "pillars by region": data.pillars_by_region,
+                      "pillars by sector": data.pillars_by_sector,
+                      "programme matches": data.programme_matches}, name, fmt)

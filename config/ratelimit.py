@@ -1,0 +1,77 @@
+"""Rate limits for views: one decorator, named rates from settings.RATELIMITS.
+
+Usage (the rate is looked up by name, so operators can change it without a deploy)::
+
+    from config.ratelimit import rate_limit
+
+    @rate_limit("login")                      # per client address, every method
+    def login(request): ...
+
+    @rate_limit("api", methods=("POST",))     # only POSTs count
+    def evaluate(request): ...
+
+    @rate_limit("pdf", response=my_json_429)  # a custom refusal (e.g. JSON for the API)
+    def report_pdf(request, public_id): ...
+
+Counters live in the default cache (settings.RATELIMIT_USE_CACHE): Redis, shared by every app
+process, in a deployment with REDIS_URL; per-process memory otherwise. A refused request gets a
+429 page with a Retry-After header; it is never a 500 and never touches the view.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_ratelimit.core import is_ratelimited
+
+View = Callable[..., HttpResponse]
+
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def retry_after_seconds(rate: str) -> int:
+    """The window of a rate such as ``"30/m"`` or ``"100/5m"``, in seconds (for Retry-After)."""
+    _, _, period = rate.partition("/")
+    digits = period.rstrip("smhd") or "1"
+    unit = period[len(digits):] or "s"
+    return int(digits) * _SECONDS.get(unit, 1)
+
+
+def too_many_requests(request: HttpRequest, rate: str) -> HttpResponse:
+    """The default refusal: a friendly HTML page, status 429, with Retry-After."""
+    response = render(request, "errors/429.html", status=429)
+    response["Retry-After"] = str(retry_after_seconds(rate))
+    return response
+
+
+def rate_limit(
+    name: str,
+    *,
+    key: str | Callable = "ip",
+    methods: Iterable[str] | None = None,
+    response: Callable[[HttpRequest, str], HttpResponse] = too_many_requests,
+) -> Callable[[View], View]:
+    """Refuse a view's requests past ``settings.RATELIMITS[name]`` per ``key`` (client address).
+
+    ``methods`` limits which methods count (default: all). Every view decorated with the same
+    ``name`` shares one counter per client, so several lookup views share one budget.
+    """
+    method_list = tuple(m.upper() for m in methods) if methods else None
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            rate = settings.RATELIMITS[name]
+            if (method_list is None or request.method in method_list) and is_ratelimited(
+                request, group=f"readiness:{name}", key=key, rate=rate, increment=True
+            ):
+                return response(request, rate)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

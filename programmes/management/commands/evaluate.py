@@ -1,0 +1,73 @@
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+from django.core.management.base import BaseCommand, CommandError
+
+from programmes.evaluation import EvaluationError, evaluate, evaluate_rows, parse_evaluation
+
+
+class Command(BaseCommand):
+    help = (
+        "Evaluate a firm from a JSON file (or - for stdin) and print the API's JSON; or, with "
+        "--csv/--xlsx, evaluate one firm a row and write a results table."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", help="JSON body as for POST /api/v1/evaluate, "
+                            "or - for stdin")
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--csv", metavar="FILE", help="a CSV of firms, one a row")
+        group.add_argument("--xlsx", metavar="FILE", help="an XLSX of firms, one a row")
+        parser.add_argument("--output", "-o", metavar="FILE",
+                            help="where to write the results table (.csv or .xlsx); "
+                                 "default: CSV on stdout")
+
+    def handle(self, *args, **options):
+        if options["csv"] or options["xlsx"]:
+            return self._bulk(options)
+        if not options["file"]:
+            raise CommandError("Give a JSON file, - for stdin, or --csv/--xlsx FILE.")
+        text = self._read(options["file"])
+        try:
+            payload = json.loads(text)
+        except ValueError as error:
+            raise CommandError(
+                json.dumps({"errors": {"body": [f"Malformed JSON: {error}"]}})
+            ) from error
+        try:
+            checked = parse_evaluation(payload)
+        except EvaluationError as error:
+            raise CommandError(json.dumps({"errors": error.errors}, indent=2)) from error
+        self.stdout.write(json.dumps(evaluate(checked), indent=2))
+
+    def _read(self, name: str) -> str:
+        if name == "-":
+            return sys.stdin.read()
+        try:
+            return Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {name}: {error}") from error
+
+    def _bulk(self, options):
+        path = options["csv"] or options["xlsx"]
+        try:
+            if options["csv"]:
+                frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            else:
+                frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
+            raise CommandError(f"Cannot read {path} as a table: {error}") from error
+        results, problems = evaluate_rows(frame.to_dict(orient="records"))
+        for problem in problems:
+            self.stderr.write(problem)
+        table = pd.DataFrame(results)
+        output = options["output"]
+        if output and output.lower().endswith(".xlsx"):
+            table.to_excel(output, index=False)
+        elif output:
+            table.to_csv(output, index=False)
+        else:
+            self.stdout.write(table.to_csv(index=False))
+        self.stderr.write(f"{len(results)} firms evaluated, {len(problems)} rows with errors")

@@ -1,0 +1,252 @@
+"""Reads for the results page and the PDF report: one context, built in one place.
+
+``results_context`` is what the results page shows; ``report_context`` adds what only the report
+has (plain-words summary, programme facts and sources, advisor notes, methodology). Both do a
+fixed number of queries whatever the number of dimensions, priorities or programmes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from programmes.matching import MatchResult
+from programmes.models import Programme
+from programmes.selectors import matches_for_assessment
+from readiness.charts import radar_chart
+from readiness.framework import FrameworkSpec
+from readiness.models import Assessment
+from readiness.prioritisation import explain
+from readiness.selectors import AssessmentResults, assessment_results
+
+# Priorities shown in full on the page and in the report; the rest are in the dimension table.
+TOP_PRIORITIES = 5
+SUMMARY_COUNT = 3
+# Bump when the report's layout changes in a way that should replace stored PDFs.
+REPORT_LAYOUT_VERSION = 1
+
+# Where a firm stands, in plain words, by the whole band of its overall score.
+STANDING: dict[int, str] = {
+    0: "is at the very start: most work depends on people and paper, and few processes are "
+       "written down",
+    1: "has defined ways of working, but runs them mostly on paper and with stand-alone tools",
+    2: "uses digital tools in most areas, but the systems work in silos and people copy data "
+       "between them",
+    3: "has integrated systems: data flows between the shop floor, planning and the business "
+       "without re-typing",
+    4: "runs largely automated processes in which one step triggers the next",
+    5: "runs intelligent, self-optimising operations that learn from their own data",
+}
+
+
+def results_context(
+    assessment: Assessment,
+    *,
+    results: AssessmentResults | None = None,
+    as_of: datetime.date | None = None,
+) -> dict[str, Any]:
+    """What the results page shows: scores, chart, every dimension, top priorities, matches."""
+    data = results or assessment_results(assessment)
+    spec = data.spec
+    dimension_rows = []
+    for key, dim in spec.dimensions.items():
+        band = data.scores.dimensions[key]
+        dimension_rows.append({
+            "dim": dim,
+            "band": band,
+            "current": dim.band_spec(band),
+            "next": dim.band_spec(band + 1) if band is not None and band < 5 else None,
+            "pillar": spec.pillars[dim.pillar],
+            "evidence": data.evidence.get(key, ""),
+        })
+    priorities = [
+        {"priority": p, "dim": spec.dimensions[p.dimension], "why": explain(spec, p),
+         "next": spec.dimensions[p.dimension].band_spec(p.band + 1) if p.band < 5 else None,
+         "source": data.target_source[p.dimension]}
+        for p in data.priorities[:TOP_PRIORITIES]
+    ]
+    return {
+        "assessment": assessment,
+        "spec": spec,
+        "scores": data.scores,
+        "results": data,
+        "dimension_rows": dimension_rows,
+        "priorities": priorities,
+        "chart": radar_chart(spec, data.scores.dimensions),
+        "match_result": matches_for_assessment(assessment, results=data, as_of=as_of),
+        "block_rows": [(b, data.scores.blocks[b.key],
+                        [(spec.pillars[p], data.scores.pillars[p]) for p in b.pillars])
+                       for b in spec.blocks],
+    }
+
+
+@dataclass(frozen=True)
+class ProgrammeFacts:
+    """What the report says about a programme beyond matching: offer, delivery and source."""
+
+    slug: str
+    name: str
+    institutions: tuple[str, ...]
+    offer: str
+    source_title: str
+    source_url: str
+    facts_as_of: datetime.date
+    updated_at: datetime.datetime
+
+
+def advisor_notes_for(assessment: Assessment) -> list[Any]:
+    """Advisor notes and recommended actions shown in the report.
+
+    The advisor workspace (issue 5) will fill this; each note is expected to offer ``author``,
+    ``organisation``, ``created_at``, ``text`` and ``actions`` (a list of strings). It is part of
+    the fingerprint, so a new note replaces the stored report.
+    """
+    return []
+
+
+def report_context(
+    assessment: Assessment, *, as_of: datetime.date | None = None
+) -> dict[str, Any]:
+    """Everything the PDF report shows, built with a fixed number of queries."""
+    context = results_context(assessment, as_of=as_of)
+    spec: FrameworkSpec = context["spec"]
+    data: AssessmentResults = context["results"]
+    match_result: MatchResult = context["match_result"]
+
+    answered = [(key, band) for key, band in data.scores.dimensions.items() if band is not None]
+    order = {key: i for i, key in enumerate(spec.dimension_keys)}
+    strongest = sorted(answered, key=lambda kb: (-kb[1], order[kb[0]]))[:SUMMARY_COUNT]
+    weakest = sorted(answered, key=lambda kb: (kb[1], order[kb[0]]))[:SUMMARY_COUNT]
+    level = bool(answered) and len({band for _, band in answered}) == 1
+
+    shown = [m.slug for m in match_result.matches] + [
+        n.slug for n in match_result.near_misses_here
+    ]
+    facts = programme_facts(shown)
+    overall = data.scores.overall
+    blocks = [(b, data.scores.blocks[b.key]) for b in spec.blocks
+              if data.scores.blocks[b.key] is not None]
+    rows_by_pillar: dict[str, list[dict[str, Any]]] = {}
+    for row in context["dimension_rows"]:
+        rows_by_pillar.setdefault(row["pillar"].key, []).append(row)
+    dimension_groups = [
+        (block, block_score, [(pillar, score, rows_by_pillar.get(pillar.key, []))
+                              for pillar, score in pillars])
+        for block, block_score, pillars in context["block_rows"]
+    ]
+    return {
+        **context,
+        "dimension_groups": dimension_groups,
+        "generated_on": timezone.localdate(),
+        "report_date": _report_date(assessment),
+        "is_draft": assessment.is_draft,
+        "standing": STANDING[int(overall)] if overall is not None else None,
+        "strongest": [(spec.dimensions[k], b) for k, b in strongest],
+        "weakest": [(spec.dimensions[k], b) for k, b in weakest],
+        "profile_is_level": level,
+        "strongest_block": max(blocks, key=lambda bs: bs[1], default=None),
+        "weakest_block": min(blocks, key=lambda bs: bs[1], default=None),
+        "answered_count": len(answered),
+        "not_applicable": [spec.dimensions[k] for k, b in data.scores.dimensions.items()
+                           if b is None],
+        "objective_names": [c.name for c in spec.objectives if c.key in assessment.objectives],
+        "cost_shares": _cost_shares(spec, assessment.cost_profile),
+        "programme_facts": facts,
+        "sources": [facts[slug] for slug in dict.fromkeys(shown) if slug in facts],
+        "advisor_notes": advisor_notes_for(assessment),
+        "framework": assessment.framework,
+    }
+
+
+def programme_facts(slugs: list[str]) -> dict[str, ProgrammeFacts]:
+    """Offer, delivering institutions and source of the given programmes, in one query each."""
+    if not slugs:
+        return {}
+    rows = Programme.objects.filter(slug__in=slugs).prefetch_related("institutions")
+    return {p.slug: ProgrammeFacts(
+        slug=p.slug,
+        name=p.name,
+        institutions=tuple(i.name for i in p.institutions.all()),
+        offer=_offer(p),
+        source_title=p.source_title,
+        source_url=p.source_url,
+        facts_as_of=p.facts_as_of,
+        updated_at=p.updated_at,
+    ) for p in rows}
+
+
+def _offer(programme: Programme) -> str:
+    parts = []
+    if programme.amount_max is not None:
+        amount = f"{programme.amount_max:,.0f}"
+        parts.append(f"up to {programme.amount_currency} {amount}".replace("  ", " "))
+    if programme.match_rate_percent is not None:
+        parts.append(f"{programme.match_rate_percent}% of eligible costs")
+    text = ", ".join(parts)
+    if programme.budget_note:
+        text = f"{text}. {programme.budget_note}" if text else programme.budget_note
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def _cost_shares(spec: FrameworkSpec, cost_profile: dict) -> list[tuple[str, float]]:
+    positive = {k: float(v) for k, v in (cost_profile or {}).items()
+                if k in spec.cost_keys and v and float(v) > 0}
+    total = sum(positive.values())
+    return [(c.name, positive[c.key] / total) for c in spec.cost_categories
+            if c.key in positive] if total else []
+
+
+def _report_date(assessment: Assessment) -> datetime.date:
+    """The date a report is about: its submission, or today for a draft."""
+    if assessment.submitted_at is not None:
+        return timezone.localdate(assessment.submitted_at)
+    return timezone.localdate()
+
+
+def report_fingerprint(context: dict[str, Any]) -> str:
+    """A SHA-256 of everything the report shows, to know when a stored PDF is stale.
+
+    The matching date itself is left out on purpose: a stored report says when programmes were
+    checked, and it is replaced when a match, a near miss, a blocker or a programme's facts
+    change, not merely because a day has passed.
+    """
+    assessment: Assessment = context["assessment"]
+    data: AssessmentResults = context["results"]
+    match_result: MatchResult = context["match_result"]
+    facts: dict[str, ProgrammeFacts] = context["programme_facts"]
+    shown = {
+        "layout": REPORT_LAYOUT_VERSION,
+        "framework": data.spec.version,
+        "status": assessment.status,
+        "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
+        "profile": [assessment.company_name, assessment.country, assessment.region,
+                    assessment.employees, str(assessment.turnover), assessment.turnover_currency,
+                    assessment.sector, assessment.is_synthetic],
+        "objectives": assessment.objectives,
+        "cost_profile": assessment.cost_profile,
+        "bands": data.scores.dimensions,
+        "evidence": data.evidence,
+        "targets": data.targets,
+        "target_source": data.target_source,
+        "peers_enough": data.peer_count >= 10,
+        "weights": data.weights,
+        "priorities": [p.as_dict() for p in data.priorities],
+        "matches": [[m.slug, m.relevance, m.reasons] for m in match_result.matches],
+        "near_misses": [[n.slug, [b.as_dict() for b in n.blockers]]
+                        for n in match_result.near_misses_here],
+        "programmes": {slug: [f.updated_at.isoformat(), f.offer, f.institutions]
+                       for slug, f in sorted(facts.items())},
+        "notes": [repr(n) for n in context["advisor_notes"]],
+    }
+    # Reasons quote the matching date ("open as of 3 March"); drop it so that days passing alone
+    # do not invalidate a stored report.
+    as_of = match_result.as_of
+    encoded = json.dumps(shown, sort_keys=True, default=str)
+    for text in {f"{as_of.day} {as_of:%B %Y}", as_of.isoformat()}:
+        encoded = encoded.replace(text, "AS_OF")
+    return hashlib.sha256(encoded.encode()).hexdigest()

@@ -1,0 +1,122 @@
+"""Writes: stored reports (rendered once, again only when what they show changes) and bundles."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from readiness.models import Assessment, ReportBundle, StoredReport
+from readiness.reports.rendering import RenderedPDF, ReportURLFetcher, render_pdf
+from readiness.reports.selectors import report_context, report_fingerprint
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    content: bytes
+    filename: str
+    pages: int
+    reused: bool  # True when a stored PDF was served without rendering
+
+
+def report_filename(assessment: Assessment, *, on: datetime.date | None = None) -> str:
+    """``<firm>-readiness-report-<date>.pdf``; scripts other than Latin are kept (RFC 5987)."""
+    day = on or (timezone.localdate(assessment.submitted_at) if assessment.submitted_at
+                 else timezone.localdate())
+    firm = slugify(assessment.company_name, allow_unicode=True)[:80].strip("-_") or "firm"
+    draft = "-draft" if assessment.is_draft else ""
+    return f"{firm}-readiness-report{draft}-{day.isoformat()}.pdf"
+
+
+def report_render(
+    *, assessment: Assessment, fetcher: ReportURLFetcher | None = None
+) -> RenderedPDF:
+    """Render the report now, without storing it (drafts, the command's ``--no-store``)."""
+    return render_pdf(report_context(assessment), fetcher=fetcher)
+
+
+def report_get_or_render(
+    *, assessment: Assessment, fetcher: ReportURLFetcher | None = None
+) -> ReportFile:
+    """The report's PDF: the stored one while it is current, else freshly rendered.
+
+    Submitted assessments keep their PDF in ``StoredReport``; it is rendered again only when the
+    fingerprint of what it shows changes. Drafts change while they are edited, so they are
+    rendered every time and never stored. Raises ``ReportRenderError`` when rendering fails.
+    """
+    context = report_context(assessment)
+    filename = report_filename(assessment, on=context["report_date"])
+    if assessment.is_draft:
+        rendered = render_pdf(context, fetcher=fetcher)
+        return ReportFile(rendered.content, filename, rendered.pages, reused=False)
+
+    fingerprint = report_fingerprint(context)
+    stored = StoredReport.objects.filter(assessment=assessment).first()
+    if stored is not None and stored.fingerprint == fingerprint:
+        try:
+            with stored.file.open("rb") as handle:
+                return ReportFile(handle.read(), filename, stored.pages, reused=True)
+        except OSError:
+            # The file went missing (a restored database, a wiped volume): render it again.
+            logger.warning("Stored report %s is missing its file; rendering again", stored.pk)
+
+    rendered = render_pdf(context, fetcher=fetcher)
+    _store(assessment=assessment, stored=stored, fingerprint=fingerprint, rendered=rendered)
+    return ReportFile(rendered.content, filename, rendered.pages, reused=False)
+
+
+def _store(
+    *, assessment: Assessment, stored: StoredReport | None, fingerprint: str,
+    rendered: RenderedPDF,
+) -> StoredReport:
+    old_name = stored.file.name if stored is not None and stored.file else None
+    with transaction.atomic():
+        report, _ = StoredReport.objects.select_for_update().get_or_create(
+            assessment=assessment,
+            defaults={"fingerprint": fingerprint, "pages": rendered.pages,
+                      "size": len(rendered.content), "render_seconds": rendered.seconds,
+                      "rendered_at": timezone.now()},
+        )
+        report.fingerprint = fingerprint
+        report.pages = rendered.pages
+        report.size = len(rendered.content)
+        report.render_seconds = rendered.seconds
+        report.rendered_at = timezone.now()
+        report.file.save("report.pdf", ContentFile(rendered.content), save=False)
+        report.save()
+    if old_name and old_name != report.file.name:
+        # Only after the new row is committed, so a reader never sees a row without a file.
+        transaction.on_commit(lambda: report.file.storage.delete(old_name))
+    return report
+
+
+def report_bundle_request(
+    *, assessments: Iterable[Assessment], requested_by=None
+) -> ReportBundle:
+    """Record a bundle of reports and queue the task that builds it.
+
+    The task is enqueued once the bundle row is committed, so a worker never looks for a bundle
+    that is not there yet (with the database backend both would commit together anyway; with a
+    Redis backend they would not).
+    """
+    from readiness.reports.tasks import build_report_bundle
+
+    chosen = list(assessments)
+    with transaction.atomic():
+        bundle = ReportBundle.objects.create(total=len(chosen), requested_by=requested_by)
+        bundle.assessments.set(chosen)
+
+        def enqueue() -> None:
+            result = build_report_bundle.enqueue(bundle.pk)
+            ReportBundle.objects.filter(pk=bundle.pk).update(task_id=str(result.id))
+
+        transaction.on_commit(enqueue)
+    return bundle

@@ -1,0 +1,35 @@
+"""The programme directory in a real browser, under the site's strict CSP."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_directory_filters_work_in_the_browser(page, live_server):
+    call_command("load_programmes", verbosity=0)
+    page.goto("/programmes/")
+    items = page.locator("[data-testid=programme-list] [data-programme]")
+    assert items.count() == 25  # first page of all programmes
+
+    page.select_option("#id_country", "SG")
+    page.select_option("#id_kind", "demonstration")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/programmes/?*country=SG*")
+    slugs = set(items.evaluate_all("els => els.map(e => e.dataset.programme)"))
+    assert slugs == {"sg-model-factories", "sg-tech-access", "sg-hyper-personalisation-line"}
+
+    page.fill("#id_q", "hyper")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**q=hyper*")
+    assert items.count() == 1
+    items.first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Hyper-Personalisation Line Programme"
+
+    page.goto("/programmes/?country=GB&open_now=on")
+    open_now = set(items.evaluate_all("els => els.map(e => e.dataset.programme)"))
+    assert "made-smarter-nw-adoption-pilot" not in open_now
+    assert "made-smarter-adoption-england" in open_now
+    assert page.locator("#id_open_now").is_checked()
