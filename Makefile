@@ -31,7 +31,9 @@ node_modules/.installed: package.json package-lock.json
 data: install ## migrate and load the framework, programmes and demo data
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) load_framework
+	$(MANAGE) load_programmes
 	$(MANAGE) load_demo
+	$(MANAGE) load_demo_cohort
 
 test: install lint migrations-check pytest ## the whole suite (set DATABASE_URL for PostgreSQL)
 

@@ -86,7 +86,7 @@ DEMO_MANAGER = "manager.demo"
 @transaction.atomic
 def load_demo_cohort(size: int = COHORT_SIZE) -> dict[str, str]:
     """(Re)create the synthetic cohort; returns the demo logins with fresh random passwords."""
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - reproducible synthetic data, not security
     Assessment.objects.filter(is_synthetic=True, shares__organisation__is_synthetic=True).delete()
     Firm.objects.filter(assessments__isnull=True).delete()
     organisations = _organisations()

@@ -111,12 +111,12 @@ class Share(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} → {self.organisation}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("advisors:review", kwargs={"share_id": self.pk})
+
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
-
-    def get_absolute_url(self) -> str:
-        return reverse("advisors:review", kwargs={"share_id": self.pk})
 
 
 class Note(models.Model):

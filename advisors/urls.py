@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from advisors.views import sharing, workspace
+from advisors.views import reports, sharing, workspace
 
 app_name = "advisors"
 
@@ -29,6 +29,10 @@ urlpatterns = [
     path("cases/<int:share_id>/actions/<int:action_id>/toggle/", workspace.toggle_action,
          name="toggle_action"),
     path("cases/<int:share_id>/progress/", workspace.progress, name="progress"),
+    path("cases/<int:share_id>/report.pdf", reports.case_report, name="case_report"),
+    path("reports/", reports.bundle_request, name="bundle_request"),
+    path("reports/<uuid:public_id>/", reports.bundle_status, name="bundle"),
+    path("reports/<uuid:public_id>/download/", reports.bundle_download, name="bundle_download"),
     path("analytics/", workspace.analytics, name="analytics"),
     path("export/caseload.<str:fmt>", workspace.export_caseload, name="export_caseload"),
     path("export/analytics.<str:fmt>", workspace.export_analytics, name="export_analytics"),

@@ -40,3 +40,6 @@ access_log_format = os.environ.get(
 )
 # Headers can be large (cookies); everything else stays at gunicorn's safe defaults.
 limit_request_field_size = 8190
+# gunicorn's control socket lives at one fixed path per user; two app servers on one machine
+# (the statelessness test, a blue/green switch) would fight over it, and nothing here uses it.
+control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "0") != "1"

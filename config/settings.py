@@ -227,7 +227,13 @@ STORAGES = {
     "default": _MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # DJANGO_STATIC_COMPRESS=0 skips the gzip/brotli copies (test runs of the production
+            # stack, where nobody downloads them); the hashed names stay the same.
+            (
+                "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                if env_bool("DJANGO_STATIC_COMPRESS", default=True)
+                else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            )
             if IS_PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -340,3 +346,10 @@ LOGGING = {
 # Outside production, whitenoise serves static files straight from the finders (no collectstatic).
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
+# Source maps (13 MB of Bootstrap's) are fetched only by developer tools: compressing them made
+# collectstatic take most of a deploy's minute.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf",
+    "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg",
+    "webm", "wmv", "map",
+]

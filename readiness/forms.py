@@ -81,6 +81,7 @@ class ProfileForm(forms.ModelForm):
             "hx-swap": "innerHTML",
         })
         self.helper = FormHelper()
+        self.helper.disable_csrf = True  # the template renders the one token
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(_("Your firm"), "company_name", Div(
@@ -147,6 +148,7 @@ class PillarForm(forms.Form):
                 css_class="dimension card card-body mb-4", css_id=f"dimension-{key}",
             ))
         self.helper = FormHelper()
+        self.helper.disable_csrf = True  # the template renders the one token
         self.helper.form_tag = False
         self.helper.layout = Layout(*layout)
 
@@ -213,6 +215,7 @@ class ObjectivesForm(forms.Form):
             )
             cost_fields.append(Div(name, css_class="col-sm-6 col-lg-4"))
         self.helper = FormHelper()
+        self.helper.disable_csrf = True  # the template renders the one token
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(_("Objectives"), "objectives"),

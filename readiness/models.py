@@ -98,6 +98,10 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.company_name} ({self.created_at:%Y-%m-%d})"
 
+    def get_absolute_url(self) -> str:
+        name = "readiness:results" if not self.is_draft else "readiness:review"
+        return reverse(name, kwargs={"public_id": self.public_id})
+
     @staticmethod
     def new_token() -> tuple[str, str]:
         """A fresh private resume token and the hash that is stored for it."""
@@ -107,10 +111,6 @@ class Assessment(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
-
-    def get_absolute_url(self) -> str:
-        name = "readiness:results" if not self.is_draft else "readiness:review"
-        return reverse(name, kwargs={"public_id": self.public_id})
 
     @property
     def country_name(self) -> str:

@@ -83,3 +83,12 @@ def page(chromium, live_server):
     yield page
     context.close()
     assert not problems, problems
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached values live in the cache; no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

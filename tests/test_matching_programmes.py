@@ -28,6 +28,9 @@ CANONICAL = [
     "tw-itri-smart-manufacturing-pilot-site",
 ]  # fmt: skip
 NOTE_DAY = datetime.date(2020, 11, 30)
+# pytest-django creates the test database only for items marked as needing it; the module-scoped
+# fixture below loads into it.
+pytestmark = pytest.mark.django_db
 DAYS = {"note": NOTE_DAY, "today": None}
 
 

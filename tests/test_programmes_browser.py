@@ -26,7 +26,8 @@ def test_directory_filters_work_in_the_browser(page, live_server):
     page.wait_for_url("**q=hyper*")
     assert items.count() == 1
     items.first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Hyper-Personalisation Line Programme"
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Hyper-Personalisation Line Programme"
 
     page.goto("/programmes/?country=GB&open_now=on")
     open_now = set(items.evaluate_all("els => els.map(e => e.dataset.programme)"))

@@ -78,9 +78,8 @@ def test_matches_for_an_assessment_and_the_partial(framework, loaded):
         "company_name": "Bolton Brackets Ltd", "country": "GB", "region": "North West",
         "employees": 45, "sector": "25",
     })
-    answers_save(assessment=assessment, answers={
-        key: (1, "") for key in framework.spec.dimension_keys
-    })
+    bands = dict.fromkeys(framework.spec.dimension_keys, (1, ""))
+    answers_save(assessment=assessment, answers=bands)
     results = assessment_results(assessment)
     in_2020 = matches_for_assessment(assessment, results=results,
                                      as_of=datetime.date(2020, 11, 30))

@@ -15,8 +15,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from advisors import selectors, services
-from advisors.charts import BAND_COLOURS, bar_chart, heatmap
 from advisors.access import advisor_required, share_for_member
+from advisors.charts import BAND_COLOURS, bar_chart, heatmap
 from advisors.cohorts import progress_between
 from advisors.forms import ActionForm, CaseloadFilterForm, CaseUpdateForm, NoteForm, ProgressForm
 from advisors.models import Action, Membership, Share

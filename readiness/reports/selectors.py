@@ -63,6 +63,8 @@ def results_context(
             "next": dim.band_spec(band + 1) if band is not None and band < 5 else None,
             "pillar": spec.pillars[dim.pillar],
             "evidence": data.evidence.get(key, ""),
+            # ``evidence`` has a key for every saved answer, "not applicable" included.
+            "answered": key in data.evidence,
         })
     priorities = [
         {"priority": p, "dim": spec.dimensions[p.dimension], "why": explain(spec, p),

@@ -69,7 +69,11 @@ def report_get_or_render(
             logger.warning("Stored report %s is missing its file; rendering again", stored.pk)
 
     rendered = render_pdf(context, fetcher=fetcher)
-    _store(assessment=assessment, stored=stored, fingerprint=fingerprint, rendered=rendered)
+    try:
+        _store(assessment=assessment, stored=stored, fingerprint=fingerprint, rendered=rendered)
+    except OSError:
+        # A full or read-only media volume must not cost the user the report they asked for.
+        logger.exception("Could not store the report of assessment %s", assessment.pk)
     return ReportFile(rendered.content, filename, rendered.pages, reused=False)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -26,10 +27,9 @@ def report_download(request: HttpRequest, assessment: Assessment) -> HttpRespons
         logger.exception("Report download failed for assessment %s", assessment.pk)
         return render(request, "reports/failed.html", {"assessment": assessment}, status=503)
     response = FileResponse(
-        iter([report.content]), as_attachment=True, filename=report.filename,
+        io.BytesIO(report.content), as_attachment=True, filename=report.filename,
         content_type="application/pdf",
     )
-    response["Content-Length"] = str(len(report.content))
     # The report holds a firm's private results: no shared cache may keep it.
     response["Cache-Control"] = "private, no-store"
     return response

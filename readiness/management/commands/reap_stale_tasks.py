@@ -18,7 +18,6 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 
-
 class WorkerLost(Exception):
     """Recorded as the failure of a task whose worker died (importable by result readers)."""
 

@@ -1,0 +1,83 @@
+"""Reports for advisors: one case's PDF, and many cases' PDFs as a ZIP built by the worker."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from advisors import selectors
+from advisors.access import advisor_required, share_for_member
+from advisors.models import Share
+from readiness.models import Assessment, ReportBundle
+from readiness.reports.rendering import ReportRenderError
+from readiness.reports.services import report_bundle_request, report_get_or_render
+
+logger = logging.getLogger(__name__)
+
+# A bundle is built in the background, but a cap keeps one request from queueing hours of work.
+MAX_BUNDLE = 200
+
+
+@require_GET
+@advisor_required
+def case_report(request: HttpRequest, share_id: int) -> HttpResponse:
+    share = share_for_member(request, share_id)
+    try:
+        report = report_get_or_render(assessment=share.assessment)
+    except ReportRenderError:
+        logger.exception("Advisor report failed for share %s", share.pk)
+        return render(request, "reports/failed.html", {"assessment": share.assessment},
+                      status=503)
+    response = HttpResponse(report.content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, report.filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@advisor_required
+def bundle_request(request: HttpRequest) -> HttpResponse:
+    """Queue a ZIP of the reports of the caseload as currently filtered (query string)."""
+    filters = selectors.filters_from(request.GET, allowed_statuses=Share.Status.values)
+    shares = selectors.caseload(organisation=request.membership.organisation, filters=filters,
+                                user=request.user)
+    count = shares.count()
+    if count == 0:
+        messages.error(request, "No cases match these filters, so there is nothing to bundle.")
+        return redirect("advisors:caseload")
+    if count > MAX_BUNDLE:
+        messages.error(request, f"{count} cases match: narrow the filters to at most "
+                                f"{MAX_BUNDLE} to download their reports as one ZIP.")
+        return redirect(f"{reverse('advisors:caseload')}?{request.GET.urlencode()}")
+    assessments = Assessment.objects.filter(shares__in=shares)
+    bundle = report_bundle_request(assessments=assessments, requested_by=request.user)
+    return redirect("advisors:bundle", public_id=bundle.public_id)
+
+
+def _own_bundle(request: HttpRequest, public_id) -> ReportBundle:
+    return get_object_or_404(ReportBundle, public_id=public_id, requested_by=request.user)
+
+
+@require_GET
+@advisor_required
+def bundle_status(request: HttpRequest, public_id) -> HttpResponse:
+    bundle = _own_bundle(request, public_id)
+    template = "advisors/bundle.html#progress" if request.htmx else "advisors/bundle.html"
+    return render(request, template, {"bundle": bundle})
+
+
+@require_GET
+@advisor_required
+def bundle_download(request: HttpRequest, public_id) -> HttpResponse:
+    bundle = _own_bundle(request, public_id)
+    if bundle.status != ReportBundle.Status.READY or not bundle.file:
+        raise Http404("This bundle is not ready.")
+    return FileResponse(bundle.file.open("rb"), as_attachment=True,
+                        filename=f"readiness-reports-{bundle.created_at:%Y-%m-%d}.zip",
+                        content_type="application/zip")
