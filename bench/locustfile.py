@@ -17,26 +17,24 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import time
 import uuid
-from pathlib import Path
 
 from locust import HttpUser, constant, task
 
-ROOT = Path(__file__).resolve().parent.parent
-FRAMEWORK = json.loads((ROOT / "fixtures" / "framework" / "v1.json").read_text("utf-8"))
-PILLARS: dict[str, list[str]] = {
-    pillar["key"]: [d["key"] for d in pillar["dimensions"]]
-    for block in FRAMEWORK["blocks"] for pillar in block["pillars"]
-}
-OBJECTIVES = [o["key"] for o in FRAMEWORK["objectives"]]
-COSTS = [c["key"] for c in FRAMEWORK["cost_categories"]]
-ASSESSMENT_URL = re.compile(r"/assessment/([0-9a-f-]{36})/")
+from bench.journey import (
+    ASSESSMENT_URL,
+    COSTS,
+    OBJECTIVES,
+    PILLARS,
+    REGIONS,
+    pillar_form,
+    random_answers,
+)
+
 LEDGER = os.environ.get("BENCH_LEDGER")
 RETRY_PAUSE = 0.5
 MAX_ATTEMPTS = int(os.environ.get("BENCH_MAX_ATTEMPTS", "60"))
-REGIONS = ["North West", "North East", "London", "Wales", "Scotland", "West Midlands"]
 
 
 def record(entry: dict) -> None:
@@ -44,23 +42,6 @@ def record(entry: dict) -> None:
     if LEDGER:
         with open(LEDGER, "a", encoding="utf-8") as ledger:
             ledger.write(json.dumps(entry) + "\n")
-
-
-def random_answers(pillar_key: str) -> dict[str, tuple[int | None, str]]:
-    answers = {}
-    for key in PILLARS[pillar_key]:
-        band = None if random.random() < 0.05 else random.randint(0, 5)
-        note = f"bench note {uuid.uuid4().hex[:8]}" if random.random() < 0.5 else ""
-        answers[key] = (band, note)
-    return answers
-
-
-def pillar_form(answers: dict[str, tuple[int | None, str]]) -> dict[str, str]:
-    data = {}
-    for key, (band, note) in answers.items():
-        data[f"band_{key}"] = "na" if band is None else str(band)
-        data[f"evidence_{key}"] = note
-    return data
 
 
 class Unavailable(Exception):

@@ -162,9 +162,11 @@ class Process:
 
 
 def app_server(env: dict[str, str], port: int, workers: int, log_dir: Path,
-               access_log: Path | None = None) -> Process:
+               access_log: Path | None = None, threads: int | None = None) -> Process:
     """gunicorn with the checked-in config, on 127.0.0.1:port."""
     server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers)}
+    if threads is not None:
+        server_env["GUNICORN_THREADS"] = str(threads)
     if access_log is not None:
         server_env["GUNICORN_ACCESS_LOG"] = str(access_log)
     return Process([PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py",

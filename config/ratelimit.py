@@ -21,6 +21,7 @@ process, in a deployment with REDIS_URL; per-process memory otherwise. A refused
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -35,10 +36,10 @@ _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 def retry_after_seconds(rate: str) -> int:
     """The window of a rate such as ``"30/m"`` or ``"100/5m"``, in seconds (for Retry-After)."""
-    _, _, period = rate.partition("/")
-    digits = period.rstrip("smhd") or "1"
-    unit = period[len(digits):] or "s"
-    return int(digits) * _SECONDS.get(unit, 1)
+    match = re.fullmatch(r"\s*\d+\s*/\s*(\d*)\s*([smhd])\s*", rate)
+    if match is None:
+        raise ValueError(f"not a rate: {rate!r} (e.g. '30/m' or '100/5m')")
+    return int(match.group(1) or 1) * _SECONDS[match.group(2)]
 
 
 def too_many_requests(request: HttpRequest, rate: str) -> HttpResponse:

@@ -316,8 +316,8 @@ PRIORITY_WEIGHTS = {"gap": 0.4, "kpi": 0.3, "cost": 0.3}
 
 # One console handler for everything (12-factor: the process manager collects stderr). Its
 # filter removes private resume tokens from every message, e.g. Django's "Not Found:
-# /resume/<token>/"; the "django" logger is routed here too, replacing Django's own console
-# handler, so that nothing reaches the output unfiltered.
+# /resume/<token>/". Django's own handlers on "django" and "django.server" are replaced by
+# nothing and both propagate to the root, so that nothing reaches the output unfiltered.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -334,8 +334,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.server": {"level": "WARNING"},
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
         # WeasyPrint narrates every PDF step at INFO; only its problems are worth a line.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

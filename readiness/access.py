@@ -41,18 +41,24 @@ def is_expired(assessment: Assessment) -> bool:
     return timezone.now() > limit
 
 
+def _assessments():
+    # Every assessment page loads its framework; the framework's definition (a 50 kB JSON
+    # column) is only needed the first time a process parses that version (models.spec_for),
+    # so it is not fetched and decoded on every request (docs/performance.md).
+    return Assessment.objects.select_related("framework", "firm").defer("framework__definition")
+
+
 def assessment_by_token(token: str) -> Assessment | None:
     """The assessment a resume token opens, or None; the lookup is by hash, never by token."""
     if not token or len(token) > 200:
         return None
-    return (Assessment.objects.select_related("framework", "firm")
-            .filter(token_hash=hash_token(token)).first())
+    return (_assessments().filter(token_hash=hash_token(token)).first())
 
 
 def assessment_for_holder(request: HttpRequest, public_id) -> Assessment:
     """The assessment, if this session holds its link; 404 if unknown, 403 if not held."""
     assessment = get_object_or_404(
-        Assessment.objects.select_related("framework", "firm"), public_id=public_id
+        _assessments(), public_id=public_id
     )
     token = token_for(request, assessment)
     if token is None or not hmac.compare_digest(hash_token(token), assessment.token_hash):

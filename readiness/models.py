@@ -34,7 +34,9 @@ class FrameworkVersion(models.Model):
 
     @property
     def spec(self) -> FrameworkSpec:
-        return spec_for(self.version, self.definition)
+        # A parsed version needs no definition: pages can defer the 50 kB JSON column.
+        parsed = _SPECS.get(self.version)
+        return parsed if parsed is not None else spec_for(self.version, self.definition)
 
 
 class Firm(models.Model):

@@ -92,3 +92,15 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (config/ratelimit.py) live in the cache: no test inherits another's.
+
+    With REDIS_URL set this flushes that Redis database, so point tests at one of their own.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -204,7 +204,7 @@ def test_very_long_name_and_note_wrap_and_stay_whole(framework):
             "beschränkter Haftung & Co. KG Niederlassung Nordrhein-Westfalen Werk Süd")[:200]
     note = "Wir haben viele Maschinen vernetzt und ein MES eingeführt. " * 30 + "X" * 150
     assessment, _ = make_assessment(company_name=name)
-    answer(assessment, {key: 3 for key in DIMENSION_KEYS}, evidence=note[:2000])
+    answer(assessment, dict.fromkeys(DIMENSION_KEYS, 3), evidence=note[:2000])
     assessment.refresh_from_db()
     result = report_render(assessment=assessment)
     pages = pdf_pages(result.content)
@@ -217,7 +217,7 @@ def test_very_long_name_and_note_wrap_and_stay_whole(framework):
 def test_a_draft_says_draft_on_every_page(framework):
     load_programmes()
     assessment, _ = make_assessment(company_name="Draft Works Ltd")
-    answer(assessment, {key: 2 for key in DIMENSION_KEYS[:8]})
+    answer(assessment, dict.fromkeys(DIMENSION_KEYS[:8], 2))
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.DRAFT
     result = report_render(assessment=assessment)

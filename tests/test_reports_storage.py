@@ -100,7 +100,7 @@ def test_an_unwritable_media_volume_still_serves_the_report(submitted, settings,
 def test_drafts_are_never_stored(framework):
     load_programmes()
     assessment, _ = make_assessment()
-    answer(assessment, {key: 1 for key in DIMENSION_KEYS})
+    answer(assessment, dict.fromkeys(DIMENSION_KEYS, 1))
     report_get_or_render(assessment=assessment)
     assert not StoredReport.objects.exists()
 

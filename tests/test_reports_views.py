@@ -58,7 +58,7 @@ def test_another_client_is_refused(framework, client):
 def test_a_draft_downloads_with_a_watermark(framework, client):
     load_programmes()
     assessment, token = make_assessment(company_name="Halfway Ltd")
-    answer(assessment, {key: 2 for key in DIMENSION_KEYS[:4]})
+    answer(assessment, dict.fromkeys(DIMENSION_KEYS[:4], 2))
     open_link(client, token)
     response = client.get(url("report", assessment))
     assert response.status_code == 200

@@ -29,6 +29,8 @@ TOP_PRIORITIES = 5
 SUMMARY_COUNT = 3
 # Bump when the report's layout changes in a way that should replace stored PDFs.
 REPORT_LAYOUT_VERSION = 1
+# What the report shows of an advisor's note (see ``advisor_notes_for``).
+NOTE_FIELDS = ("author", "organisation", "created_at", "text")
 
 # Where a firm stands, in plain words, by the whole band of its overall score.
 STANDING: dict[int, str] = {
@@ -243,7 +245,8 @@ def report_fingerprint(context: dict[str, Any]) -> str:
                         for n in match_result.near_misses_here],
         "programmes": {slug: [f.updated_at.isoformat(), f.offer, f.institutions]
                        for slug, f in sorted(facts.items())},
-        "notes": [repr(n) for n in context["advisor_notes"]],
+        "notes": [[str(getattr(n, f, "")) for f in NOTE_FIELDS]
+                  + [list(getattr(n, "actions", None) or [])] for n in context["advisor_notes"]],
     }
     # Reasons quote the matching date ("open as of 3 March"); drop it so that days passing alone
     # do not invalidate a stored report.

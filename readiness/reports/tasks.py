@@ -40,6 +40,7 @@ def build_report_bundle(bundle_id: int) -> dict:
                     report = report_get_or_render(assessment=assessment)
                     archive.writestr(_unique(report.filename, used), report.content)
                     ReportBundle.objects.filter(pk=bundle_id).update(done=done)
+                current = None  # from here on a failure is the ZIP's, not a report's
             spool.seek(0)
             bundle.refresh_from_db()
             bundle.file.save("bundle.zip", File(spool), save=False)

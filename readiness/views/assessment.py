@@ -179,7 +179,11 @@ def autosave(request: HttpRequest, assessment: Assessment, pillar_key: str) -> H
     else:
         answers = form.answers(valid_only=True)
         if answers:
-            services.answers_save(assessment=assessment, answers=answers)
+            try:
+                services.answers_save(assessment=assessment, answers=answers)
+            except ValidationError as error:  # e.g. submitted meanwhile from another tab
+                return render(request, "readiness/pillar.html#autosave-status",
+                              {"problem": " ".join(error.messages)}, status=409)
         if form.errors:
             problem = "Some answers were not saved; see the messages next to them when you continue."
     return render(request, "readiness/pillar.html#autosave-status",

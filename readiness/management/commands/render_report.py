@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from readiness.models import Assessment
 from readiness.reports.rendering import ReportRenderError
-from readiness.reports.services import report_get_or_render, report_render
+from readiness.reports.services import report_filename, report_get_or_render, report_render
 
 
 class Command(BaseCommand):
@@ -31,8 +32,6 @@ class Command(BaseCommand):
             if options["no_store"]:
                 rendered = report_render(assessment=assessment)
                 content, pages, reused = rendered.content, rendered.pages, False
-                from readiness.reports.services import report_filename
-
                 filename = report_filename(assessment)
             else:
                 report = report_get_or_render(assessment=assessment)
@@ -42,7 +41,9 @@ class Command(BaseCommand):
             raise CommandError(f"{error} See the log for details.") from error
         output = options["output"] or filename
         if output == "-":
-            self.stdout.buffer.write(content) if hasattr(self.stdout, "buffer") else None
+            # The PDF's bytes, for pipes; the summary line would corrupt them.
+            sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()
             return
         Path(output).write_bytes(content)
         how = "stored report reused" if reused else "rendered"
