@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path, re_path, reverse_lazy
 
 from advisors.views import reports, sharing, workspace
 
@@ -34,8 +34,8 @@ urlpatterns = [
     path("reports/<uuid:public_id>/", reports.bundle_status, name="bundle"),
     path("reports/<uuid:public_id>/download/", reports.bundle_download, name="bundle_download"),
     path("analytics/", workspace.analytics, name="analytics"),
-    path("export/caseload.<str:fmt>", workspace.export_caseload, name="export_caseload"),
-    path("export/analytics.<str:fmt>", workspace.export_analytics, name="export_analytics"),
+    re_path(r"^export/caseload\.(?P<fmt>csv|xlsx)$", workspace.export_caseload, name="export_caseload"),
+    re_path(r"^export/analytics\.(?P<fmt>csv|xlsx)$", workspace.export_analytics, name="export_analytics"),
 ]
 
 firm_urlpatterns = [

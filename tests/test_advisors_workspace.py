@@ -238,3 +238,10 @@ def test_demo_cohort_is_large_labelled_and_spans_six_countries(framework):
     assert response.status_code == 302 and response["Location"] == reverse("advisors:caseload")
     caseload = client.get(reverse("advisors:caseload")).content.decode()
     assert "Synthetic demo data" in caseload
+
+
+def test_exports_defuse_spreadsheet_formulas(hub, advisor):
+    shared(hub, company_name='=HYPERLINK("http://evil.example","click")')
+    csv = advisor.get(reverse("advisors:export_caseload", args=["csv"])).content.decode()
+    frame = pd.read_csv(io.StringIO(csv))
+    assert frame.loc[0, "firm"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"

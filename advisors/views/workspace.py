@@ -220,9 +220,24 @@ def analytics_charts(data, spec) -> dict:
     }
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text that a spreadsheet would run as a formula (a firm named "=HYPERLINK(...)") is
+    prefixed with an apostrophe, so exported data cannot attack whoever opens the file."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(
+                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+    return frame
+
+
 def _download(frame_or_frames, filename: str, fmt: str) -> HttpResponse:
     """CSV of the first table, or an XLSX with one sheet per table."""
     frames = frame_or_frames if isinstance(frame_or_frames, dict) else {"data": frame_or_frames}
+    frames = {name: defuse_formulas(frame) for name, frame in frames.items()}
     if fmt == "xlsx":
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
