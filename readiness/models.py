@@ -196,7 +196,10 @@ def _report_path(instance: StoredReport, filename: str) -> str:
 class StoredReport(models.Model):
     """The rendered PDF report of a submitted assessment, kept until what it shows changes."""
 
-    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="report")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
+    # "" for the firm's own report; "organisation:<id>" for one advisory organisation's copy,
+    # which shows that organisation's notes only.
+    audience = models.CharField(max_length=40, blank=True, default="")
     file = models.FileField(upload_to=_report_path, max_length=200)
     # SHA-256 of everything the report shows (readiness.reports.selectors.report_fingerprint).
     fingerprint = models.CharField(max_length=64)
@@ -204,6 +207,10 @@ class StoredReport(models.Model):
     size = models.PositiveIntegerField()
     render_seconds = models.FloatField()
     rendered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "audience"],
+                                               name="one_report_per_audience")]
 
     def __str__(self) -> str:
         return f"Report of {self.assessment} ({self.rendered_at:%Y-%m-%d %H:%M})"

@@ -29,7 +29,8 @@ MAX_BUNDLE = 200
 def case_report(request: HttpRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
     try:
-        report = report_get_or_render(assessment=share.assessment)
+        report = report_get_or_render(assessment=share.assessment,
+                                      organisation_id=share.organisation_id)
     except ReportRenderError:
         logger.exception("Advisor report failed for share %s", share.pk)
         return render(request, "reports/failed.html", {"assessment": share.assessment},

@@ -103,18 +103,48 @@ class ProgrammeFacts:
     updated_at: datetime.datetime
 
 
-def advisor_notes_for(assessment: Assessment) -> list[Any]:
-    """Advisor notes and recommended actions shown in the report.
+@dataclass(frozen=True)
+class AdvisorNote:
+    author: str
+    organisation: str
+    created_at: datetime.datetime
+    text: str
+    actions: tuple[str, ...] = ()
 
-    The advisor workspace (issue 5) will fill this; each note is expected to offer ``author``,
-    ``organisation``, ``created_at``, ``text`` and ``actions`` (a list of strings). It is part of
-    the fingerprint, so a new note replaces the stored report.
+
+def advisor_notes_for(assessment: Assessment, *, organisation_id: int | None = None
+                      ) -> list[AdvisorNote]:
+    """Advisors' notes and recommended actions on the assessment's active shares.
+
+    The firm's own report (``organisation_id`` None) shows those of every organisation it shares
+    with; an advisor's report shows only their own organisation's, so that no organisation reads
+    another's advice. Part of the fingerprint: a new note or action replaces the stored report.
     """
-    return []
+    from advisors.models import Share  # the advisor workspace builds on readiness, not reverse
+
+    shares = Share.objects.filter(assessment=assessment, withdrawn_at__isnull=True)
+    if organisation_id is not None:
+        shares = shares.filter(organisation_id=organisation_id)
+    notes: list[AdvisorNote] = []
+    for share in shares.select_related("organisation").prefetch_related(
+            "notes__author", "actions").order_by("organisation__name"):
+        for note in sorted(share.notes.all(), key=lambda n: n.created_at):
+            author = note.author.get_full_name() or note.author.username if note.author else ""
+            notes.append(AdvisorNote(author or "Advisor", share.organisation.name,
+                                     note.created_at, note.text))
+        actions = tuple(
+            f"{a.text} (owner: {a.owner}{f', due {a.due_date:%d %B %Y}' if a.due_date else ''}"
+            f"{', done' if a.done else ''})" for a in share.actions.all())
+        if actions:
+            notes.append(AdvisorNote("Recommended actions", share.organisation.name,
+                                     max(a.created_at for a in share.actions.all()), "",
+                                     actions))
+    return notes
 
 
 def report_context(
-    assessment: Assessment, *, as_of: datetime.date | None = None
+    assessment: Assessment, *, as_of: datetime.date | None = None,
+    organisation_id: int | None = None,
 ) -> dict[str, Any]:
     """Everything the PDF report shows, built with a fixed number of queries."""
     context = results_context(assessment, as_of=as_of)
@@ -162,7 +192,7 @@ def report_context(
         "cost_shares": _cost_shares(spec, assessment.cost_profile),
         "programme_facts": facts,
         "sources": [facts[slug] for slug in dict.fromkeys(shown) if slug in facts],
-        "advisor_notes": advisor_notes_for(assessment),
+        "advisor_notes": advisor_notes_for(assessment, organisation_id=organisation_id),
         "framework": assessment.framework,
     }
 

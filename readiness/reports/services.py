@@ -44,7 +44,8 @@ def report_render(
 
 
 def report_get_or_render(
-    *, assessment: Assessment, fetcher: ReportURLFetcher | None = None
+    *, assessment: Assessment, fetcher: ReportURLFetcher | None = None,
+    organisation_id: int | None = None,
 ) -> ReportFile:
     """The report's PDF: the stored one while it is current, else freshly rendered.
 
@@ -52,14 +53,16 @@ def report_get_or_render(
     fingerprint of what it shows changes. Drafts change while they are edited, so they are
     rendered every time and never stored. Raises ``ReportRenderError`` when rendering fails.
     """
-    context = report_context(assessment)
+    context = report_context(assessment, organisation_id=organisation_id)
     filename = report_filename(assessment, on=context["report_date"])
+    # The firm's report and each organisation's differ by the advisors' notes they show.
+    audience = f"organisation:{organisation_id}" if organisation_id is not None else ""
     if assessment.is_draft:
         rendered = render_pdf(context, fetcher=fetcher)
         return ReportFile(rendered.content, filename, rendered.pages, reused=False)
 
     fingerprint = report_fingerprint(context)
-    stored = StoredReport.objects.filter(assessment=assessment).first()
+    stored = StoredReport.objects.filter(assessment=assessment, audience=audience).first()
     if stored is not None and stored.fingerprint == fingerprint:
         try:
             with stored.file.open("rb") as handle:
@@ -70,7 +73,8 @@ def report_get_or_render(
 
     rendered = render_pdf(context, fetcher=fetcher)
     try:
-        _store(assessment=assessment, stored=stored, fingerprint=fingerprint, rendered=rendered)
+        _store(assessment=assessment, audience=audience, stored=stored, fingerprint=fingerprint,
+               rendered=rendered)
     except OSError:
         # A full or read-only media volume must not cost the user the report they asked for.
         logger.exception("Could not store the report of assessment %s", assessment.pk)
@@ -78,13 +82,13 @@ def report_get_or_render(
 
 
 def _store(
-    *, assessment: Assessment, stored: StoredReport | None, fingerprint: str,
+    *, assessment: Assessment, audience: str, stored: StoredReport | None, fingerprint: str,
     rendered: RenderedPDF,
 ) -> StoredReport:
     old_name = stored.file.name if stored is not None and stored.file else None
     with transaction.atomic():
         report, _ = StoredReport.objects.select_for_update().get_or_create(
-            assessment=assessment,
+            assessment=assessment, audience=audience,
             defaults={"fingerprint": fingerprint, "pages": rendered.pages,
                       "size": len(rendered.content), "render_seconds": rendered.seconds,
                       "rendered_at": timezone.now()},

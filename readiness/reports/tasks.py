@@ -30,6 +30,12 @@ def build_report_bundle(bundle_id: int) -> dict:
     assessments = list(
         bundle.assessments.select_related("framework", "firm").order_by("company_name", "pk")
     )
+    # An advisor's bundle shows their own organisation's notes only (none without a membership);
+    # a bundle asked for by a script (no user) holds the firms' own reports.
+    organisation_id = None
+    if bundle.requested_by is not None:
+        membership = getattr(bundle.requested_by, "membership", None)
+        organisation_id = membership.organisation_id if membership is not None else -1
     current = None
     try:
         with tempfile.TemporaryFile() as spool:
@@ -37,7 +43,8 @@ def build_report_bundle(bundle_id: int) -> dict:
                 used: set[str] = set()
                 for done, assessment in enumerate(assessments, start=1):
                     current = assessment
-                    report = report_get_or_render(assessment=assessment)
+                    report = report_get_or_render(assessment=assessment,
+                                                   organisation_id=organisation_id)
                     archive.writestr(_unique(report.filename, used), report.content)
                     ReportBundle.objects.filter(pk=bundle_id).update(done=done)
                 current = None  # from here on a failure is the ZIP's, not a report's
