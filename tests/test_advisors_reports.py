@@ -93,3 +93,24 @@ def test_advisor_bundle_through_the_worker(framework, settings, tmp_path):
         names = sorted(archive.namelist())
         assert len(names) == 2 and names[0].startswith("zip-one-ltd")
         assert "Only for the hub." in pdf_text(archive.read(names[1]))
+
+
+def test_report_of_a_reassessment_shows_progress(framework):
+    from readiness import services as readiness_services
+
+    first, token = make_submitted(company_name="Grower Ltd", bands={"vertical_integration": 1})
+    second, _ = readiness_services.assessment_start(
+        profile={"company_name": "Grower Ltd", "country": "GB", "region": "North West",
+                 "employees": 45, "sector": "25"}, previous=first)
+    readiness_services.answers_save(assessment=second, answers={"vertical_integration": (4, "")})
+    readiness_services.assessment_submit(assessment=second)
+    second.refresh_from_db()
+    text = pdf_text(report_get_or_render(assessment=second).content)
+    assert "Progress since" in text
+    assert "Vertical Integration 1 4 +3" in text.replace("\n", " ")
+    assert "Progress since" not in pdf_text(report_get_or_render(assessment=first).content)
+    # An organisation that only has the new assessment does not see the old one's results.
+    hub = Organisation.objects.create(name="Hub", slug="hub")
+    services.share_create(assessment=second, organisation=hub)
+    shared_only = report_get_or_render(assessment=second, organisation_id=hub.pk)
+    assert "Progress since" not in pdf_text(shared_only.content)

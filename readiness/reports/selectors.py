@@ -142,6 +142,45 @@ def advisor_notes_for(assessment: Assessment, *, organisation_id: int | None = N
     return notes
 
 
+@dataclass(frozen=True)
+class Progress:
+    previous_date: datetime.date
+    previous_overall: float | None
+    rows: list[tuple[Any, int | None, int | None, int | None]]  # (dimension, before, after, delta)
+    chart: Any
+
+
+def progress_since_previous(
+    assessment: Assessment, spec: FrameworkSpec, *, organisation_id: int | None = None
+) -> Progress | None:
+    """The change since the firm's previous submitted assessment, if it has one.
+
+    An organisation's report compares only with an assessment also shared with it, so a report
+    never reveals results the firm did not share.
+    """
+    if assessment.submitted_at is None:
+        return None
+    earlier = Assessment.objects.filter(
+        firm_id=assessment.firm_id, status=Assessment.Status.SUBMITTED,
+        framework=assessment.framework, submitted_at__lt=assessment.submitted_at,
+    )
+    if organisation_id is not None:
+        earlier = earlier.filter(shares__organisation_id=organisation_id,
+                                 shares__withdrawn_at__isnull=True)
+    previous = earlier.order_by("-submitted_at").first()
+    if previous is None or not previous.scores:
+        return None
+    before = previous.scores.get("dimensions", {})
+    after = (assessment.scores or {}).get("dimensions", {})
+    rows = []
+    for key, dim in spec.dimensions.items():
+        b, a = before.get(key), after.get(key)
+        rows.append((dim, b, a, None if a is None or b is None else a - b))
+    label = f"assessment of {timezone.localdate(previous.submitted_at):%d %B %Y}"
+    return Progress(timezone.localdate(previous.submitted_at), previous.overall_score, rows,
+                    radar_chart(spec, after, comparison=before, comparison_label=label))
+
+
 def report_context(
     assessment: Assessment, *, as_of: datetime.date | None = None,
     organisation_id: int | None = None,
@@ -193,6 +232,7 @@ def report_context(
         "programme_facts": facts,
         "sources": [facts[slug] for slug in dict.fromkeys(shown) if slug in facts],
         "advisor_notes": advisor_notes_for(assessment, organisation_id=organisation_id),
+        "progress": progress_since_previous(assessment, spec, organisation_id=organisation_id),
         "framework": assessment.framework,
     }
 
@@ -275,6 +315,9 @@ def report_fingerprint(context: dict[str, Any]) -> str:
                         for n in match_result.near_misses_here],
         "programmes": {slug: [f.updated_at.isoformat(), f.offer, f.institutions]
                        for slug, f in sorted(facts.items())},
+        "progress": ([str(context["progress"].previous_date),
+                      [[r[0].key, r[1], r[2]] for r in context["progress"].rows]]
+                     if context.get("progress") else None),
         "notes": [[str(getattr(n, f, "")) for f in NOTE_FIELDS]
                   + [list(getattr(n, "actions", None) or [])] for n in context["advisor_notes"]],
     }
