@@ -96,7 +96,8 @@ class Share(models.Model):
     status = models.CharField(max_length=24, choices=Status, default=Status.NEW)
     assigned_advisor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                          on_delete=models.SET_NULL, related_name="assigned_shares")
-    history = HistoricalRecords()
+    # Erasing a firm (its data rights) deletes the history too: no copy outlives the erase.
+    history = HistoricalRecords(cascade_delete_history=True)
 
     class Meta:
         ordering = ["-shared_at"]
@@ -125,7 +126,8 @@ class Note(models.Model):
                                related_name="+")
     text = models.TextField(max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # Erasing a firm (its data rights) deletes the history too: no copy outlives the erase.
+    history = HistoricalRecords(cascade_delete_history=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -146,7 +148,8 @@ class Action(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # Erasing a firm (its data rights) deletes the history too: no copy outlives the erase.
+    history = HistoricalRecords(cascade_delete_history=True)
 
     class Meta:
         ordering = ["done", "due_date", "id"]

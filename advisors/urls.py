@@ -2,17 +2,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
 from advisors.views import reports, sharing, workspace
+from config.ratelimit import rate_limit
 
 app_name = "advisors"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="advisors/login.html",
-                                                redirect_authenticated_user=True), name="login"),
+    path("login/", rate_limit("login", methods=("POST",))(auth_views.LoginView.as_view(
+        template_name="advisors/login.html", redirect_authenticated_user=True)), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(
+    path("password-reset/", rate_limit("password_reset", methods=("POST",))(
+        auth_views.PasswordResetView.as_view(
         template_name="advisors/password_reset.html",
         email_template_name="advisors/email/password_reset.txt",
-        success_url=reverse_lazy("advisors:password_reset_done")), name="password_reset"),
+        success_url=reverse_lazy("advisors:password_reset_done"))), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
         template_name="advisors/password_reset_done.html"), name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(

@@ -49,10 +49,20 @@ def too_many_requests(request: HttpRequest, rate: str) -> HttpResponse:
     return response
 
 
+def client_address(group: str, request: HttpRequest) -> str:
+    """The client's address as the proxy reports it (RATELIMIT_IP_META_KEY), else REMOTE_ADDR.
+
+    A request without one (an in-process WSGI call) shares a single bucket instead of failing.
+    """
+    meta_key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
+    value = request.META.get(meta_key) or request.META.get("REMOTE_ADDR") or "unknown"
+    return value.split(",")[0].strip()
+
+
 def rate_limit(
     name: str,
     *,
-    key: str | Callable = "ip",
+    key: str | Callable | None = None,
     methods: Iterable[str] | None = None,
     response: Callable[[HttpRequest, str], HttpResponse] = too_many_requests,
 ) -> Callable[[View], View]:
@@ -62,6 +72,7 @@ def rate_limit(
     ``name`` shares one counter per client, so several lookup views share one budget.
     """
     method_list = tuple(m.upper() for m in methods) if methods else None
+    key = key or client_address
 
     def decorator(view: View) -> View:
         @functools.wraps(view)

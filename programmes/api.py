@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from config.ratelimit import rate_limit, retry_after_seconds
 from programmes.evaluation import DATE_PATTERN, EvaluationError, evaluate, parse_evaluation
 from programmes.models import Kind, Programme
 from programmes.openapi import openapi_document
@@ -66,6 +67,7 @@ def get_only(view):
     """Answer other methods with a JSON 405, like every other API error."""
 
     @wraps(view)
+    @rate_limit("api", response=too_many_requests)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method not in {"GET", "HEAD"}:
             return _method_not_allowed("GET")
@@ -75,7 +77,16 @@ def get_only(view):
     return csrf_exempt(wrapper)
 
 
+def too_many_requests(request: HttpRequest, rate: str) -> JsonResponse:
+    """The API's refusal past its rate limit: JSON like every other API error."""
+    response = error_response({"rate": [f"Too many requests (limit {rate}); try again shortly."]},
+                              status=429)
+    response["Retry-After"] = str(retry_after_seconds(rate))
+    return response
+
+
 @csrf_exempt
+@rate_limit("api", response=too_many_requests)
 def evaluate_view(request: HttpRequest) -> JsonResponse:
     if request.method != "POST":
         return _method_not_allowed("POST")

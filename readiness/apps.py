@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReadinessConfig(AppConfig):
     name = "readiness"
     verbose_name = "Readiness assessment"
+
+    def ready(self) -> None:
+        from readiness.reports import privacy_hooks  # noqa: F401 (registers the eraser)

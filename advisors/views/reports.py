@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from advisors import selectors
 from advisors.access import advisor_required, share_for_member
 from advisors.models import Share
+from config.ratelimit import rate_limit
 from readiness.models import Assessment, ReportBundle
 from readiness.reports.rendering import ReportRenderError
 from readiness.reports.services import report_bundle_request, report_get_or_render
@@ -25,6 +26,7 @@ MAX_BUNDLE = 200
 
 
 @require_GET
+@rate_limit("pdf")
 @advisor_required
 def case_report(request: HttpRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from config.ratelimit import rate_limit
 from readiness.models import Assessment
 from readiness.reports.rendering import ReportRenderError
 from readiness.reports.services import report_get_or_render
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 @require_GET
+@rate_limit("pdf")
 @holder_view
 def report_download(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     """The PDF as an attachment; a draft's is watermarked; a failure is a page, not a 500."""

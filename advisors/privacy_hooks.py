@@ -1,0 +1,26 @@
+"""The advisor workspace's part in a firm's data rights: its data in the export, and erased
+with the assessment (history rows go with their rows: ``cascade_delete_history``)."""
+
+from __future__ import annotations
+
+from advisors.models import Share
+from readiness.models import Assessment
+from readiness.privacy import register_exporter
+
+
+@register_exporter("advisors")
+def export_advisor_data(assessment: Assessment) -> list[dict]:
+    shares = (Share.objects.filter(assessment=assessment)
+              .select_related("organisation").prefetch_related("notes__author", "actions"))
+    return [{
+        "organisation": share.organisation.name,
+        "shared_at": share.shared_at.isoformat(),
+        "withdrawn_at": share.withdrawn_at.isoformat() if share.withdrawn_at else None,
+        "status": share.status,
+        "notes": [{"author": (n.author.get_full_name() or n.author.username) if n.author else None,
+                   "created_at": n.created_at.isoformat(), "text": n.text}
+                  for n in share.notes.all()],
+        "actions": [{"text": a.text, "owner": a.owner,
+                     "due_date": a.due_date.isoformat() if a.due_date else None, "done": a.done}
+                    for a in share.actions.all()],
+    } for share in shares]
