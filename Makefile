@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup data lint migrations-check pytest serve reset-local-db clean
+.PHONY: run test install setup data lint migrations-check pytest serve bench bench-report bench-load security reset-local-db clean
 
 run: setup ## set everything up and serve the app on http://127.0.0.1:8000 (with a task worker)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
@@ -45,6 +45,20 @@ migrations-check:
 
 pytest:
 	$(BIN)/pytest
+
+serve: install ## production-like stack: gunicorn + task worker (uses DATABASE_URL / REDIS_URL)
+	scripts/serve
+
+bench: bench-report bench-load ## the benchmarks of bench/ (see docs/performance.md)
+
+bench-report: install
+	$(BIN)/python bench/report.py
+
+bench-load: install ## needs PostgreSQL and Redis on this machine
+	$(BIN)/python bench/load.py
+
+security: install
+	scripts/security-checks
 
 reset-local-db:
 	rm -f db.sqlite3
