@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install setup data lint migrations-check pytest serve bench bench-report bench-load security reset-local-db clean
+.PHONY: run test install setup data lint migrations-check pytest serve bench bench-report bench-load fuzz security reset-local-db clean
 
 run: setup ## set everything up and serve the app on http://127.0.0.1:8000 (with a task worker)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
@@ -56,6 +56,10 @@ bench-report: install
 
 bench-load: install ## needs PostgreSQL and Redis on this machine
 	$(BIN)/python bench/load.py
+
+fuzz: install ## thousands of random inputs to every form and API operation: zero 500s
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/pytest tests/test_api_fuzz.py tests/test_assessment_views.py \
+	  tests/test_advisors_workspace.py -k "never_fail or fuzz" -q
 
 security: install
 	scripts/security-checks

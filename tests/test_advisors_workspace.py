@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pandas as pd
 import pytest
@@ -11,6 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from advisors import services
 from advisors.models import Action, Coverage, Membership, Note, Organisation, Share
@@ -245,3 +248,26 @@ def test_exports_defuse_spreadsheet_formulas(hub, advisor):
     csv = advisor.get(reverse("advisors:export_caseload", args=["csv"])).content.decode()
     frame = pd.read_csv(io.StringIO(csv))
     assert frame.loc[0, "firm"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+
+
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
+junk = st.one_of(st.text(max_size=40), st.sampled_from(
+    ["", "new", "closed", "0", "-1", "9" * 30, "2027-02-30", "x" * 6000, "\x00", "me", "none",
+     "score", "asc", "GB", "North West", "25"]))
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(note=st.dictionaries(st.sampled_from(["text"]), junk),
+       action=st.dictionaries(st.sampled_from(["text", "owner", "due_date", "dimension_key"]), junk),
+       case=st.dictionaries(st.sampled_from(["status", "assigned_advisor"]), junk),
+       query=st.dictionaries(st.sampled_from(["q", "status", "country", "region", "sector", "size",
+                                              "assigned", "sort", "dir", "date_from", "date_to",
+                                              "page"]), junk))
+def test_advisor_forms_and_filters_never_fail(hub, advisor, note, action, case, query):
+    share = Share.objects.first() or shared(hub)[0]
+    for name, data in (("add_note", note), ("add_action", action), ("update_case", case)):
+        response = advisor.post(reverse(f"advisors:{name}", args=[share.pk]), data)
+        assert response.status_code in (302, 400)
+    for name in ("advisors:caseload", "advisors:analytics"):
+        assert advisor.get(reverse(name), query).status_code == 200

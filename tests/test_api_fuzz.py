@@ -7,6 +7,8 @@ work with the pytest in use here.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core.management import call_command
@@ -25,7 +27,8 @@ from schemathesis.checks import (
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, negative_data_rejection]
-EXAMPLES = 40
+# `make fuzz` raises the number of cases (FUZZ_EXAMPLES=2000); the suite keeps it quick.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 
 
 @pytest.fixture

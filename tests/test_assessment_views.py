@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 
 import pytest
@@ -518,7 +519,8 @@ junk = st.one_of(
     st.sampled_from(["", "na", "0", "5", "6", "-1", "1e9", "NaN", "Infinity", "\x00", "0x1",
                      "99999999999999999999999", "x" * 2500, "North West", "oh", "GBP"]),
 )
-FUZZ = settings(max_examples=40, deadline=None,
+# `make fuzz` raises the number of cases (FUZZ_EXAMPLES=2000); the suite keeps it quick.
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

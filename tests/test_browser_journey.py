@@ -6,6 +6,7 @@ import re
 from statistics import fmean
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from readiness.models import Answer, Assessment
@@ -32,6 +33,7 @@ def choose_band(page, key: str, band: int | None):
 
 
 def test_new_user_completes_assessment_and_sees_results(page, framework, spec, artifacts_dir):
+    call_command("load_programmes", verbosity=0)
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Industry 4.0")
     expect(page.get_by_text("About 20 minutes")).to_be_visible()
@@ -67,6 +69,12 @@ def test_new_user_completes_assessment_and_sees_results(page, framework, spec, a
     expect(page.locator("svg.radar-chart circle")).to_have_count(len(BANDS))
     expect(page.locator("#priorities li.priority")).to_have_count(5)
     expect(page.locator("#dimension-table tbody tr")).to_have_count(16)
+    # Matched support with its reasons; near misses with why not (the pilot closed in 2021).
+    match = page.locator("[data-programme='made-smarter-adoption-england']")
+    expect(match).to_contain_text("You are in the North West")
+    expect(match).to_contain_text("45 employees")
+    pilot = page.locator(".near-miss[data-programme='made-smarter-nw-adoption-pilot']")
+    expect(pilot.locator("[data-blocker='closed']")).to_contain_text("It closed on")
     page.screenshot(path=str(artifacts_dir / "results-page.png"), full_page=True)
 
     assessment = Assessment.objects.get(company_name="Pennine Precision Ltd")
