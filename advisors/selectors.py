@@ -228,6 +228,18 @@ def sharing_options(assessment: Assessment) -> dict:
             "shared": [o for o in organisations if o.pk in active]}
 
 
+def member_caseload(request, *, organisation: Organisation | None | bool = True
+                    ) -> QuerySet[Share]:
+    """The caseload a signed-in member asked for with the request's query parameters.
+
+    ``organisation=True`` (the default) scopes it to the member's organisation; pass an
+    organisation or None (every organisation) for a programme manager's wider view.
+    """
+    scope = request.membership.organisation if organisation is True else organisation
+    filters = filters_from(request.GET, allowed_statuses=Share.Status.values)
+    return caseload(organisation=scope, filters=filters, user=request.user)
+
+
 def filters_from(params, *, allowed_statuses) -> CaseloadFilters:
     """Caseload filters from query parameters; anything unknown is ignored, never an error."""
     def date(value: str | None) -> datetime.date | None:

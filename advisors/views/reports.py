@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from advisors import selectors
 from advisors.access import advisor_required, share_for_member
-from advisors.models import Share
 from config.ratelimit import rate_limit
 from readiness.models import Assessment, ReportBundle
 from readiness.reports.rendering import ReportRenderError
@@ -47,9 +46,7 @@ def case_report(request: HttpRequest, share_id: int) -> HttpResponse:
 @advisor_required
 def bundle_request(request: HttpRequest) -> HttpResponse:
     """Queue a ZIP of the reports of the caseload as currently filtered (query string)."""
-    filters = selectors.filters_from(request.GET, allowed_statuses=Share.Status.values)
-    shares = selectors.caseload(organisation=request.membership.organisation, filters=filters,
-                                user=request.user)
+    shares = selectors.member_caseload(request)
     count = shares.count()
     if count == 0:
         messages.error(request, "No cases match these filters, so there is nothing to bundle.")

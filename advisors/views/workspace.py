@@ -40,16 +40,13 @@ def _scope(request: HttpRequest):
 @require_GET
 @advisor_required
 def caseload(request: HttpRequest) -> HttpResponse:
-    filters = selectors.filters_from(request.GET, allowed_statuses=Share.Status.values)
-    shares = selectors.caseload(organisation=request.membership.organisation, filters=filters,
-                                user=request.user)
+    shares = selectors.member_caseload(request)
     page = Paginator(shares, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "advisors/caseload.html", {
         "page": page, "filter_form": CaseloadFilterForm(request.GET or None),
         "query": query.urlencode(), "organisation": request.membership.organisation,
-        "filters": filters,
     })
 
 
@@ -157,17 +154,15 @@ def progress(request: HttpRequest, share_id: int) -> HttpResponse:
     })
 
 
-def _analytics_input(request: HttpRequest):
-    filters = selectors.filters_from(request.GET, allowed_statuses=Share.Status.values)
-    shares = selectors.caseload(organisation=_scope(request), filters=filters, user=request.user)
-    return filters, shares
+def _analytics_shares(request: HttpRequest):
+    return selectors.member_caseload(request, organisation=_scope(request))
 
 
 @require_GET
 @advisor_required
 def analytics(request: HttpRequest) -> HttpResponse:
     spec = framework_current().spec
-    _, shares = _analytics_input(request)
+    shares = _analytics_shares(request)
     frame = selectors.assessments_frame(shares, spec)
     data = selectors.analytics(frame, Assessment.objects.filter(shares__in=shares), spec)
     return render(request, "advisors/analytics.html", {
@@ -257,10 +252,7 @@ def _download(frame_or_frames, filename: str, fmt: str) -> HttpResponse:
 @advisor_required
 def export_caseload(request: HttpRequest, fmt: str) -> HttpResponse:
     spec = framework_current().spec
-    filters = selectors.filters_from(request.GET, allowed_statuses=Share.Status.values)
-    shares = selectors.caseload(organisation=request.membership.organisation, filters=filters,
-                                user=request.user)
-    frame = selectors.assessments_frame(shares, spec)
+    frame = selectors.assessments_frame(selectors.member_caseload(request), spec)
     name = f"caseload-{slugify(request.membership.organisation.name)}-{timezone.localdate()}"
     return _download(frame, name, fmt)
 
@@ -269,7 +261,7 @@ def export_caseload(request: HttpRequest, fmt: str) -> HttpResponse:
 @advisor_required
 def export_analytics(request: HttpRequest, fmt: str) -> HttpResponse:
     spec = framework_current().spec
-    _, shares = _analytics_input(request)
+    shares = _analytics_shares(request)
     frame = selectors.assessments_frame(shares, spec)
     data = selectors.analytics(frame, Assessment.objects.filter(shares__in=shares), spec)
     name = f"analytics-{timezone.localdate()}"
