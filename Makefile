@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links printed by the data commands (resume link, demo logins) point at the served address.
+export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install setup data lint migrations-check pytest serve bench bench-report bench-load fuzz security reset-local-db clean
 
