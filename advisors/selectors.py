@@ -50,8 +50,10 @@ class CaseloadFilters:
 
 def active_shares(organisation: Organisation | None) -> QuerySet[Share]:
     """Active shares of submitted assessments; every organisation's when ``organisation`` is None."""
-    shares = Share.objects.filter(withdrawn_at__isnull=True,
-                                  assessment__status=Assessment.Status.SUBMITTED)
+    # Only submitted assessments can be shared (services.share_create) and a submitted one stays
+    # submitted, so no join to the assessment is needed here: the count of a large caseload
+    # then runs on the share index alone.
+    shares = Share.objects.filter(withdrawn_at__isnull=True)
     if organisation is not None:
         shares = shares.filter(organisation=organisation)
     return shares
