@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from readiness.models import Assessment, hash_token
+from readiness.models import Assessment, FirmAccount, hash_token
 
 SESSION_KEY = "assessment_tokens"
 
@@ -55,13 +55,22 @@ def assessment_by_token(token: str) -> Assessment | None:
     return (_assessments().filter(token_hash=hash_token(token)).first())
 
 
+def holds_account_for(request: HttpRequest, assessment: Assessment) -> bool:
+    """Whether the signed-in user keeps this assessment's firm in their firm account."""
+    user = request.user
+    return bool(user.is_authenticated
+                and FirmAccount.objects.filter(user=user, firm_id=assessment.firm_id).exists())
+
+
 def assessment_for_holder(request: HttpRequest, public_id) -> Assessment:
-    """The assessment, if this session holds its link; 404 if unknown, 403 if not held."""
+    """The assessment, if this session holds its link (or the user's firm account holds the
+    firm); 404 if unknown, 403 if not held."""
     assessment = get_object_or_404(
         _assessments(), public_id=public_id
     )
     token = token_for(request, assessment)
-    if token is None or not hmac.compare_digest(hash_token(token), assessment.token_hash):
+    held = token is not None and hmac.compare_digest(hash_token(token), assessment.token_hash)
+    if not held and not holds_account_for(request, assessment):
         raise PermissionDenied("Open your private resume link to see this assessment.")
     if is_expired(assessment):
         raise LinkExpired

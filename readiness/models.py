@@ -49,6 +49,21 @@ class Firm(models.Model):
         return self.name
 
 
+class FirmAccount(models.Model):
+    """A person's account that keeps a firm's assessments in one place (optional for firms;
+    the private resume link keeps working)."""
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="firm_accounts")
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="accounts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "firm"], name="one_link_per_firm")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.firm}"
+
+
 class Assessment(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

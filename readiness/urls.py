@@ -1,5 +1,6 @@
 from django.urls import path
 
+from readiness.views import account as account_views
 from readiness.views import assessment as views
 from readiness.views import privacy as privacy_views
 from readiness.views import reports as report_views
@@ -7,6 +8,9 @@ from readiness.views import reports as report_views
 app_name = "readiness"
 
 urlpatterns = [
+    path("account/", account_views.account, name="account"),
+    path("account/login/", account_views.account_login, name="account_login"),
+    path("assessment/<uuid:public_id>/account/", account_views.keep, name="account_keep"),
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),
     path("region-options/", views.region_options, name="region_options"),
