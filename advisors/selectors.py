@@ -250,14 +250,18 @@ def filters_from(params, *, allowed_statuses) -> CaseloadFilters:
         except ValueError:
             return None
 
+    def text(name: str, limit: int) -> str:
+        # NUL cannot be stored or compared in PostgreSQL text; no real filter contains one.
+        return params.get(name, "").replace("\x00", "")[:limit]
+
     status = params.get("status", "")
     size = params.get("size", "")
     return CaseloadFilters(
-        q=params.get("q", "")[:100],
+        q=text("q", 100),
         status=status if status in allowed_statuses else "",
-        country=params.get("country", "")[:2],
-        region=params.get("region", "")[:64],
-        sector=params.get("sector", "")[:2],
+        country=text("country", 2),
+        region=text("region", 64),
+        sector=text("sector", 2),
         size=size if size in {"micro", "small", "medium", "large"} else "",
         assigned=params.get("assigned", "") if params.get("assigned") in {"me", "none"} else "",
         sort=params.get("sort", "shared") if params.get("sort") in CASELOAD_SORTS else "shared",

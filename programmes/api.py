@@ -121,6 +121,8 @@ def programmes_view(request: HttpRequest) -> JsonResponse:
     q = request.GET.get("q", "")
     if len(q) > 100:
         errors["q"] = ["At most 100 characters."]
+    elif "\x00" in q:
+        errors["q"] = ["Null characters are not allowed."]
     if errors:
         return error_response(errors)
     programmes = programme_list(country=country or "", kind=kind or "", open_on=open_on, q=q)

@@ -20,6 +20,10 @@ def _errors_response(description: str) -> dict[str, Any]:
     }
 
 
+TOO_MANY = _errors_response("Too many requests from this client; retry after the number of "
+                            "seconds in the Retry-After header")
+
+
 def _json(ref: str, description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -36,16 +40,17 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
             "type": "object",
             "additionalProperties": False,
             "required": ["country", "employees", "sector"],
+            "description": "Optional fields may be null, which means not given.",
             "properties": {
-                "company_name": {"type": "string", "maxLength": 200},
+                "company_name": {"type": ["string", "null"], "maxLength": 200},
                 "country": {"type": "string", "description": "ISO 3166-1 alpha-2, e.g. GB",
                             "pattern": "^[A-Za-z]{2}$"},
-                "region": {"type": "string", "description": (
+                "region": {"type": ["string", "null"], "description": (
                     "GB: an ITL1 region name (North West); US: a state code (OH); elsewhere an "
                     "optional ISO 3166-2 code. Required for GB and US.")},
                 "employees": {"type": "integer", "minimum": 1, "maximum": MAX_EMPLOYEES},
-                "turnover": {"type": "number", "minimum": 0, "maximum": MAX_TURNOVER},
-                "turnover_currency": {"type": "string", "description": "ISO 4217, e.g. GBP",
+                "turnover": {"type": ["number", "null"], "minimum": 0, "maximum": MAX_TURNOVER},
+                "turnover_currency": {"type": ["string", "null"], "description": "ISO 4217, e.g. GBP",
                                       "pattern": "^[A-Za-z]{3}$"},
                 "sector": {"type": "string", "description": "ISIC Rev. 4 division, two digits",
                            "pattern": "^[0-9]{2}$"},
@@ -246,6 +251,7 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
                 "responses": {
                     "200": _json("Evaluation", "The evaluation"),
                     "400": _errors_response("Bad input; each bad field is named"),
+                    "429": TOO_MANY,
                 },
             }},
             "/programmes": {"get": {
@@ -266,6 +272,7 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
                 "responses": {
                     "200": _json("ProgrammeList", "Matching programmes"),
                     "400": _errors_response("A bad filter"),
+                    "429": TOO_MANY,
                 },
             }},
             "/programmes/{slug}": {"get": {
@@ -276,6 +283,7 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
                 "responses": {
                     "200": _json("Programme", "The programme"),
                     "404": _json("NotFound", "No such programme"),
+                    "429": TOO_MANY,
                 },
             }},
         },

@@ -32,7 +32,10 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 
 
 @pytest.fixture
-def api(db):
+def api(db, settings):
+    # Thousands of cases from one address would meet the rate limit (tested on its own in
+    # tests/test_rate_limits.py); here every case must reach the API itself.
+    settings.RATELIMIT_ENABLE = False
     call_command("load_programmes", verbosity=0)
     # As in tests/test_api.py: keep the test transaction's connection open across requests.
     request_started.disconnect(close_old_connections)
