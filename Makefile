@@ -60,7 +60,7 @@ bench-load: install ## needs PostgreSQL and Redis on this machine
 	$(BIN)/python bench/load.py
 
 fuzz: install ## thousands of random inputs to every form and API operation: zero 500s
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/pytest tests/test_api_fuzz.py tests/test_assessment_views.py \
+	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/pytest tests/test_api_fuzz.py tests/test_assessment_views.py \
 	  tests/test_advisors_workspace.py -k "never_fail or fuzz" -q
 
 security: install

@@ -60,6 +60,7 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
             "type": "object",
             "additionalProperties": False,
             "required": ["company", "answers"],
+            "description": "Optional fields may be null, which means not given.",
             "properties": {
                 "company": {"$ref": "#/components/schemas/Company"},
                 "answers": {
@@ -69,13 +70,13 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
                     "properties": dict.fromkeys(dimensions, band),
                 },
                 "objectives": {
-                    "type": "array",
+                    "type": ["array", "null"],
                     "maxItems": MAX_OBJECTIVES,
                     "uniqueItems": True,
                     "items": {"type": "string", "enum": list(spec.objective_keys)},
                 },
                 "cost_profile": {
-                    "type": "object",
+                    "type": ["object", "null"],
                     "description": "Share of costs per category (fractions or percentages).",
                     "additionalProperties": False,
                     "properties": {
@@ -83,7 +84,7 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
                         for key in spec.cost_keys
                     },
                 },
-                "as_of": {"type": "string", "format": "date",
+                "as_of": {"type": ["string", "null"], "format": "date",
                           "description": "Evaluate eligibility on this date (default: today)."},
             },
         },
