@@ -6,4 +6,4 @@ class ReadinessConfig(AppConfig):
     verbose_name = "Readiness assessment"
 
     def ready(self) -> None:
-        from readiness.reports import privacy_hooks  # noqa: F401 (registers the eraser)
+        from readiness import privacy_hooks  # noqa: F401 (registers its eraser and exporter)

@@ -97,3 +97,14 @@ def test_only_the_link_holder_can_create_the_account(framework):
     response = create_account(Client(), assessment)
     assert response.status_code == 403
     assert not FirmAccount.objects.exists()
+
+
+def test_the_data_export_names_the_accounts(framework):
+    import json
+
+    assessment, token = make_submitted(company_name="Alpha Ltd")
+    client = Client()
+    open_link(client, token)
+    create_account(client, assessment)
+    data = json.loads(client.get(url("data_export", assessment)).content)
+    assert [a["email"] for a in data["accounts"]] == ["owner@alpha.example"]
