@@ -94,3 +94,10 @@ def test_a_rendering_failure_is_a_clear_page_not_a_500(framework, client, settin
     assert "Unlucky Ltd" in body
     assert "Traceback" not in body
     assert any("Report download failed" in r.getMessage() for r in caplog.records)
+
+
+def test_review_page_offers_the_draft_pdf(framework, client):
+    assessment, token = make_assessment(company_name="Draft Offer Ltd")
+    open_link(client, token)
+    page = client.get(url("review", assessment)).content.decode()
+    assert f'href="{url("report", assessment)}"' in page and "Download a draft PDF" in page
