@@ -15,6 +15,7 @@ from django.db import transaction
 
 from programmes.forms import InstitutionRowForm, ProgrammeRowForm
 from programmes.models import Institution, Programme, SupportKind
+from readiness.spreadsheets import defuse_formulas, restore
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "programmes"
 
@@ -193,7 +194,7 @@ def read_table(*, name: str, content: bytes) -> list[dict[str, str]]:
         raise ValidationError("At most %(max)s rows at once.", code="too_many_rows",
                               params={"max": MAX_IMPORT_ROWS})
     return [
-        {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if v != ""}
+        {k: (restore(v.strip()) if isinstance(v, str) else v) for k, v in row.items() if v != ""}
         for row in frame.to_dict(orient="records")
     ]
 
@@ -244,7 +245,7 @@ def programmes_frame(programmes) -> pd.DataFrame:
 
 
 def programmes_export(programmes, *, fmt: str) -> bytes:
-    frame = programmes_frame(programmes)
+    frame = defuse_formulas(programmes_frame(programmes))
     if fmt == "xlsx":
         buffer = io.BytesIO()
         frame.to_excel(buffer, index=False, sheet_name="programmes")

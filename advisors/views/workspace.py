@@ -24,6 +24,7 @@ from readiness.charts import radar_chart
 from readiness.models import Assessment
 from readiness.reports.selectors import results_context
 from readiness.services import framework_current
+from readiness.spreadsheets import defuse_formulas
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -213,20 +214,6 @@ def analytics_charts(data, spec) -> dict:
         "match_bars": bars, "match_height": match_height,
         "programme_rows": matches.to_dict("records"),
     }
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text that a spreadsheet would run as a formula (a firm named "=HYPERLINK(...)") is
-    prefixed with an apostrophe, so exported data cannot attack whoever opens the file."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].map(
-                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
-    return frame
 
 
 def _download(frame_or_frames, filename: str, fmt: str) -> HttpResponse:
