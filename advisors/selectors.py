@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 from django.db.models import QuerySet
@@ -18,8 +19,8 @@ from advisors.cohorts import (
     size_band_range,
 )
 from advisors.models import Organisation, Share
-from programmes.matching import check_eligibility
-from programmes.selectors import profile_of, programme_records
+from programmes.matching import FirmProfile, check_eligibility
+from programmes.selectors import programme_records
 from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
 from readiness.reference import region_label, sector_label
@@ -138,18 +139,21 @@ def assessments_frame(shares: QuerySet[Share], spec: FrameworkSpec) -> pd.DataFr
         "pk", "status", "shared_at", "assigned_advisor__username",
         "assessment__public_id", "assessment__company_name", "assessment__country",
         "assessment__region", "assessment__sector", "assessment__employees",
+        "assessment__turnover", "assessment__turnover_currency",
         "assessment__submitted_at", "assessment__overall_score", "assessment__scores",
         "assessment__is_synthetic",
     )
     records = []
     for (pk, status, shared_at, advisor, public_id, name, country, region, sector, employees,
-         submitted_at, overall, scores, synthetic) in rows.iterator(chunk_size=2000):
+         turnover, currency, submitted_at, overall, scores,
+         synthetic) in rows.iterator(chunk_size=2000):
         scores = scores or {}
         record = {
             "share_id": pk, "assessment": str(public_id), "firm": name,
             "synthetic": synthetic, "country": country, "region": region,
             "region_name": region_label(country, region), "sector": sector,
-            "employees": employees, "size_band": size_band(employees), "status": status,
+            "employees": employees, "size_band": size_band(employees),
+            "turnover": turnover, "turnover_currency": currency, "status": status,
             "assigned_advisor": advisor or "", "shared_at": shared_at,
             "submitted_at": submitted_at, "overall": overall,
         }
@@ -159,7 +163,8 @@ def assessments_frame(shares: QuerySet[Share], spec: FrameworkSpec) -> pd.DataFr
             record[f"pillar_{key}"] = (scores.get("pillars") or {}).get(key)
         records.append(record)
     columns = ["share_id", "assessment", "firm", "synthetic", "country", "region", "region_name",
-               "sector", "employees", "size_band", "status", "assigned_advisor", "shared_at",
+               "sector", "employees", "size_band", "turnover", "turnover_currency", "status",
+               "assigned_advisor", "shared_at",
                "submitted_at", "overall", *spec.dimension_keys,
                *[f"pillar_{k}" for k in spec.pillar_keys]]
     frame = pd.DataFrame.from_records(records, columns=columns)
@@ -178,8 +183,10 @@ class Analytics:
     programme_matches: pd.DataFrame  # programme, name, firms eligible
 
 
-def analytics(frame: pd.DataFrame, assessments: QuerySet[Assessment], spec: FrameworkSpec,
-              *, as_of: datetime.date | None = None) -> Analytics:
+def analytics(frame: pd.DataFrame, spec: FrameworkSpec, *, as_of: datetime.date | None = None
+              ) -> Analytics:
+    """Band distribution, pillar averages by region and sector, and programme eligibility
+    counts, all from the frame of ``assessments_frame`` (no further query per assessment)."""
     dims = list(spec.dimension_keys)
     distribution = pd.DataFrame(
         {str(band): [(frame[d] == band).sum() for d in dims] for band in range(6)}, index=dims)
@@ -194,7 +201,7 @@ def analytics(frame: pd.DataFrame, assessments: QuerySet[Assessment], spec: Fram
         grouped.insert(0, "firms", frame.groupby(column).size())
         return grouped.sort_index()
 
-    by_region = by("region_name") if not frame.empty else by("region_name")
+    by_region = by("region_name")
     by_sector = by("sector")
     if not by_sector.empty:
         by_sector.index = [sector_label(s) for s in by_sector.index]
@@ -202,9 +209,11 @@ def analytics(frame: pd.DataFrame, assessments: QuerySet[Assessment], spec: Fram
     records = programme_records()
     day = as_of or timezone.localdate()
     counts = dict.fromkeys((r.slug for r in records), 0)
-    for assessment in assessments.only("country", "region", "employees", "turnover",
-                                       "turnover_currency", "sector").iterator(chunk_size=2000):
-        profile = profile_of(assessment)
+    for row in frame.itertuples(index=False):
+        profile = FirmProfile(
+            country=row.country, region=row.region or "", employees=row.employees,
+            sector=row.sector, turnover=row.turnover if isinstance(row.turnover, Decimal) else None,
+            turnover_currency=row.turnover_currency or "")
         for record in records:
             blockers, _ = check_eligibility(profile, record, day)
             if not blockers:

@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -26,11 +25,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate-limit counters live in the cache; start every test with none."""
-    cache.clear()
 
 GET_PAGES = [("profile", {}), ("pillar", {"pillar_key": "operations"}),
              ("pillar", {"pillar_key": "strategy_governance"}), ("objectives", {}), ("review", {}),

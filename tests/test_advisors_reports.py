@@ -39,7 +39,7 @@ def test_notes_reach_the_right_reports(framework):
     advisor.force_login(user)
     response = advisor.get(reverse("advisors:case_report", args=[share_hub.pk]))
     assert response.status_code == 200
-    text = pdf_text(response.content)
+    text = pdf_text(b"".join(response.streaming_content))
     assert "Hub advice: start with OEE." in text and "Meter the compressors" in text
     assert "Other network" not in text
     assert "Hub advice" not in pdf_text(before.content)  # re-rendered after the note

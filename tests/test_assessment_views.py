@@ -6,7 +6,6 @@ import os
 from fractions import Fraction
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,11 +30,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate-limit counters live in the cache; start every test with none."""
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,11 +12,6 @@ from tests.factories import DIMENSION_KEYS, answer, make_assessment, open_link, 
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate-limit counters live in the cache; start every test with none."""
-    cache.clear()
 
 
 def queries_for(client: Client, path: str) -> int:

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from advisors import selectors
 from advisors.access import advisor_required, share_for_member
 from config.ratelimit import rate_limit
 from readiness.models import Assessment, ReportBundle
-from readiness.reports.rendering import ReportRenderError
-from readiness.reports.services import report_bundle_request, report_get_or_render
-
-logger = logging.getLogger(__name__)
+from readiness.reports.services import report_bundle_request
+from readiness.views.reports import report_response
 
 # A bundle is built in the background, but a cap keeps one request from queueing hours of work.
 MAX_BUNDLE = 200
@@ -29,17 +24,7 @@ MAX_BUNDLE = 200
 @advisor_required
 def case_report(request: HttpRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
-    try:
-        report = report_get_or_render(assessment=share.assessment,
-                                      organisation_id=share.organisation_id)
-    except ReportRenderError:
-        logger.exception("Advisor report failed for share %s", share.pk)
-        return render(request, "reports/failed.html", {"assessment": share.assessment},
-                      status=503)
-    response = HttpResponse(report.content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, report.filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return report_response(request, share.assessment, organisation_id=share.organisation_id)
 
 
 @require_POST

@@ -21,7 +21,6 @@ from advisors.cohorts import progress_between
 from advisors.forms import ActionForm, CaseloadFilterForm, CaseUpdateForm, NoteForm, ProgressForm
 from advisors.models import Action, Membership, Share
 from readiness.charts import radar_chart
-from readiness.models import Assessment
 from readiness.reports.selectors import results_context
 from readiness.services import framework_current
 from readiness.spreadsheets import defuse_formulas
@@ -155,17 +154,18 @@ def progress(request: HttpRequest, share_id: int) -> HttpResponse:
     })
 
 
-def _analytics_shares(request: HttpRequest):
-    return selectors.member_caseload(request, organisation=_scope(request))
+def _analytics(request: HttpRequest, spec) -> tuple[pd.DataFrame, selectors.Analytics]:
+    """The assessments the user may analyse (as one table) and their analytics."""
+    shares = selectors.member_caseload(request, organisation=_scope(request))
+    frame = selectors.assessments_frame(shares, spec)
+    return frame, selectors.analytics(frame, spec)
 
 
 @require_GET
 @advisor_required
 def analytics(request: HttpRequest) -> HttpResponse:
     spec = framework_current().spec
-    shares = _analytics_shares(request)
-    frame = selectors.assessments_frame(shares, spec)
-    data = selectors.analytics(frame, Assessment.objects.filter(shares__in=shares), spec)
+    _, data = _analytics(request, spec)
     return render(request, "advisors/analytics.html", {
         "data": data, "spec": spec, "filter_form": CaseloadFilterForm(request.GET or None),
         "query": request.GET.urlencode(), "scope": _scope(request) or "all organisations",
@@ -248,9 +248,7 @@ def export_caseload(request: HttpRequest, fmt: str) -> HttpResponse:
 @advisor_required
 def export_analytics(request: HttpRequest, fmt: str) -> HttpResponse:
     spec = framework_current().spec
-    shares = _analytics_shares(request)
-    frame = selectors.assessments_frame(shares, spec)
-    data = selectors.analytics(frame, Assessment.objects.filter(shares__in=shares), spec)
+    frame, data = _analytics(request, spec)
     name = f"analytics-{timezone.localdate()}"
     if fmt == "csv":
         return _download(frame, name, fmt)

@@ -90,9 +90,7 @@ def _navigate(request: HttpRequest, assessment: Assessment, key: str) -> HttpRes
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    from readiness.services import framework_current
-
-    spec = framework_current().spec
+    spec = services.framework_current().spec
     return render(request, "readiness/home.html", {"spec": spec})
 
 
@@ -108,12 +106,10 @@ def start(request: HttpRequest) -> HttpResponse:
                                   "every page) to come back later.")
         first_pillar = next(iter(assessment.framework.spec.pillars))
         return redirect("readiness:pillar", public_id=assessment.public_id, pillar_key=first_pillar)
-    from readiness.services import framework_current
-
-    spec = framework_current().spec
+    all_steps = steps(services.framework_current().spec)
     return render(request, "readiness/profile.html", {
-        "form": form, "spec": spec, "steps": steps(spec), "position": 1,
-        "total": len(steps(spec)), "progress": round(100 / len(steps(spec))), "is_new": True,
+        "form": form, "steps": all_steps, "position": 1, "total": len(all_steps),
+        "progress": round(100 / len(all_steps)), "is_new": True,
     })
 
 

@@ -23,8 +23,14 @@ logger = logging.getLogger(__name__)
 @holder_view
 def report_download(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     """The PDF as an attachment; a draft's is watermarked; a failure is a page, not a 500."""
+    return report_response(request, assessment)
+
+
+def report_response(request: HttpRequest, assessment: Assessment, *,
+                    organisation_id: int | None = None) -> HttpResponse:
+    """The report as a PDF attachment for the firm (or one organisation's advisors)."""
     try:
-        report = report_get_or_render(assessment=assessment)
+        report = report_get_or_render(assessment=assessment, organisation_id=organisation_id)
     except ReportRenderError:
         logger.exception("Report download failed for assessment %s", assessment.pk)
         return render(request, "reports/failed.html", {"assessment": assessment}, status=503)
