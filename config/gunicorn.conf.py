@@ -17,9 +17,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# Recycle workers now and then so that a slow leak never grows; jitter avoids all at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# Recycle workers now and then so that a slow leak never grows; jitter avoids all at once. Not
+# too often: at peak a worker serves 100+ requests a second, and each new worker opens its own
+# database connection and compiles its templates again (2,000 meant one recycle every few
+# seconds under bench/load.py; docs/performance.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "2000"))
 # Load the app once in the master: faster worker boots and shared memory pages. Each worker
 # still opens its own database connections (Django opens them lazily, per request).
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"

@@ -81,3 +81,20 @@ def test_gunicorn_logs_never_hold_a_resume_token(server):
     # The error log (gunicorn's and Django's "Not Found: ..." line) goes to the process output.
     assert token not in process.log()
     assert f"Not Found: /resume/{REDACTED}/" in process.log()
+
+
+def test_the_wsgi_module_imports_every_view_before_workers_fork(tmp_path):
+    """gunicorn preloads config.wsgi in its master: the URLconf and the modules behind it
+    (WeasyPrint for the reports, the advisor views) must already be imported there, or every new
+    and recycled worker pays for the imports on its first request (docs/performance.md)."""
+    import subprocess
+    import sys
+
+    env = stack.stack_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", None, tmp_path / "static")
+    probe = ("import sys, config.wsgi; "
+             "print(sorted(m for m in ('weasyprint', 'advisors.views.reports', "
+             "'programmes.api', 'readiness.views.assessment') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=stack.ROOT, env=env,  # noqa: S603
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split("\n")[-2] == str(sorted(
+        ["weasyprint", "advisors.views.reports", "programmes.api", "readiness.views.assessment"]))
