@@ -21,6 +21,8 @@ from readiness.reference import (
 )
 
 NOT_APPLICABLE = "na"
+# Countries whose support programmes are regional, so the firm's region decides its matches.
+REGION_REQUIRED = frozenset({"GB", "US"})
 
 
 def sector_choices() -> list:
@@ -69,16 +71,21 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         country = (self.data.get(self.add_prefix("country")) if self.is_bound
                    else self.initial.get("country") or getattr(self.instance, "country", "")) or "GB"
-        self.fields["region"].widget.choices = [
-            ("", "Choose a region"), *region_choices(str(country).upper())]
-        self.fields["region"].help_text = _(
+        country = str(country).upper()
+        region = self.fields["region"]
+        region.widget.choices = [("", "Choose a region"), *region_choices(country)]
+        # Marked required (the label's "*") where regional programmes depend on it; changing the
+        # country swaps this whole field, label included (views.region_options).
+        region.required = country in REGION_REQUIRED
+        region.error_messages["required"] = _(
+            "Choose your region: it decides which regional programmes you can use.")
+        region.help_text = _(
             "Required in the United Kingdom (ITL1 region) and the United States (state); "
             "optional elsewhere."
         )
-        self.fields["region"].widget.attrs.update({"id": "id_region"})
         self.fields["country"].widget.attrs.update({
-            "hx-get": "/region-options/", "hx-target": "#id_region", "hx-trigger": "change",
-            "hx-swap": "innerHTML",
+            "hx-get": "/region-options/", "hx-target": "#div_id_region", "hx-trigger": "change",
+            "hx-swap": "outerHTML",
         })
         self.helper = FormHelper()
         self.helper.disable_csrf = True  # the template renders the one token
@@ -96,13 +103,13 @@ class ProfileForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         country = cleaned.get("country")
-        if country:
+        if country and "region" not in self.errors:
             raw = cleaned.get("region", "")
             region = normalise_region(country, raw)
             if region is None:
                 self.add_error("region", _("“%(region)s” is not a region of this country.")
                                % {"region": raw})
-            elif not region and country in {"GB", "US"}:
+            elif not region and country in REGION_REQUIRED:
                 self.add_error("region", _("Choose your region: it decides which regional "
                                            "programmes you can use."))
             else:

@@ -158,7 +158,13 @@ def test_cost_shares_error_keeps_objectives(page, framework):
 
 def test_country_change_offers_that_countrys_regions(page, framework):
     page.goto("/start/")
+    required_marker = page.locator("label[for=id_region] .asteriskField")
+    expect(required_marker).to_have_count(1)  # GB, preselected: regional programmes
+    page.get_by_label("Country").select_option("DE")
+    expect(page.locator("#id_region option[value='DE-BY']")).to_have_count(1)
+    expect(required_marker).to_have_count(0)
     page.get_by_label("Country").select_option("US")
     expect(page.locator("#id_region option[value='OH']")).to_have_count(1)
+    expect(required_marker).to_have_count(1)
     page.get_by_label("Region").select_option("OH")
     expect(page.get_by_label("Region")).to_have_value("OH")

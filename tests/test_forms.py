@@ -59,13 +59,16 @@ def test_region_not_of_the_country(country, region):
 def test_region_required_in_gb_and_us(country):
     form = ProfileForm(profile_post(country=country, region=""))
     assert not form.is_valid()
-    assert "Choose your region" in form.errors["region"][0]
+    assert form.errors["region"] == [
+        "Choose your region: it decides which regional programmes you can use."]
+    assert form.fields["region"].required  # the label carries the "*"
 
 
 def test_region_optional_elsewhere():
     form = ProfileForm(profile_post(country="SG", region=""))
     assert form.is_valid(), form.errors
     assert form.cleaned_data["region"] == ""
+    assert not form.fields["region"].required
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,6 @@ from readiness.access import (
 )
 from readiness.forms import ObjectivesForm, PillarForm, ProfileForm, ResumeForm
 from readiness.models import Assessment
-from readiness.reference import region_choices
 from readiness.reports.selectors import results_context
 from readiness.steps import neighbours, steps
 
@@ -115,9 +114,10 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def region_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the region field for the chosen country (its options, and "*" where required)."""
     country = request.GET.get("country", "")[:2].upper()
-    return render(request, "readiness/profile.html#region-options",
-                  {"choices": region_choices(country)})
+    return render(request, "readiness/profile.html#region-field",
+                  {"form": ProfileForm(initial={"country": country})})
 
 
 @require_http_methods(["GET", "POST"])
