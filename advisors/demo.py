@@ -112,7 +112,11 @@ def load_demo_cohort(size: int = COHORT_SIZE) -> dict[str, str]:
             "sector": rng.choice(SECTORS),
         }
         rounds = 2 if rng.random() < REASSESSED_SHARE else 1
-        submitted = now - datetime.timedelta(days=rng.randint(30, 700))
+        # A re-assessed firm's first round is old enough for the second (150 to 400 days later)
+        # to fall at least a week before today, so the newest rows are spread out, not all today.
+        days_ago = rng.randint(30, 700) if rounds == 1 else rng.randint(157, 700)
+        gap = rng.randint(150, min(400, days_ago - 7)) if rounds == 2 else 0
+        submitted = now - datetime.timedelta(days=days_ago)
         for round_no in range(rounds):
             bands = {k: (None if rng.random() < 0.03 else
                          max(0, min(5, round(rng.gauss(level + 0.6 * round_no, 0.8)))))
@@ -127,9 +131,7 @@ def load_demo_cohort(size: int = COHORT_SIZE) -> dict[str, str]:
                 cost_profile={"labour": 40, "materials": 40, "energy": 10, "overheads": 10},
                 **profile))
             bands_of.append(bands)
-            submitted += datetime.timedelta(days=rng.randint(150, 400))
-            if submitted > now:
-                submitted = now
+            submitted += datetime.timedelta(days=gap)
     Assessment.objects.bulk_create(assessments, batch_size=500)
     Answer.objects.bulk_create(
         (Answer(assessment=a, dimension_key=k, band=b)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 
@@ -9,9 +10,11 @@ import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -234,6 +237,11 @@ def test_demo_cohort_is_large_labelled_and_spans_six_countries(framework):
     assert cohort.values("firm").distinct().count() == 1000
     assert set(cohort.values_list("country", flat=True)) == {"GB", "US", "DE", "SG", "KR", "TW"}
     assert all("(synthetic)" in name for name in cohort.values_list("company_name", flat=True))
+    # Re-assessments are spread over the past, not piled up on today's date.
+    week_ago = timezone.now() - datetime.timedelta(days=6)
+    assert not cohort.filter(submitted_at__gt=week_ago).exists()
+    second_rounds = cohort.values("firm").annotate(n=Count("id")).filter(n=2).count()
+    assert second_rounds > 100
     assert set(logins) == {"advisor.nw", "manager.demo"}
     client = Client()
     response = client.post(reverse("advisors:login"),
