@@ -218,6 +218,9 @@ if S3_BUCKET:
             # Reports are private: every URL handed out is signed and expires.
             "querystring_auth": True,
             "querystring_expire": 300,
+            # Sign with SigV4 in every region: without it botocore presigns with the retired
+            # SigV2 in us-east-1 or with no region, which newer buckets (and R2, B2) refuse.
+            "signature_version": "s3v4",
             "file_overwrite": False,
         },
     }
