@@ -8,7 +8,8 @@ history rows). They take part through two registries instead of this module impo
 * ``register_eraser``: a function ``(assessment) -> None`` run inside the erase transaction,
   *before* the assessment row is deleted, so it can still follow relations. It must delete
   what the cascade does not reach (history rows, rows with SET_NULL foreign keys) and schedule
-  file deletions with ``delete_files_on_commit`` (a rolled-back erase must keep its files).
+  file deletions with ``readiness.storage.delete_files_on_commit`` (a rolled-back erase must
+  keep its files).
 
 Register in the app's ``AppConfig.ready()``; see docs/privacy.md.
 """
@@ -17,11 +18,10 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.storage import Storage, default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,23 +55,6 @@ def register_eraser(function: Eraser) -> Eraser:
     if function not in _erasers:  # ready() can run twice in tests; erase once
         _erasers.append(function)
     return function
-
-
-def delete_files_on_commit(names: Iterable[str], storage: Storage | None = None) -> None:
-    """Delete stored files once the erase has committed (for erasers of FileFields)."""
-    storage = storage or default_storage
-    pending = [name for name in names if name]
-
-    def delete() -> None:
-        for name in pending:
-            try:
-                storage.delete(name)
-            except OSError:
-                # The rows are gone; a file that cannot be removed now is logged (by name, which
-                # holds no personal data) for an operator to remove.
-                logger.warning("Could not delete stored file %s after an erase", name)
-
-    transaction.on_commit(delete)
 
 
 def _iso(value: datetime.datetime | None) -> str | None:

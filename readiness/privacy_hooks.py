@@ -4,7 +4,8 @@ firm accounts appear in the data export."""
 from __future__ import annotations
 
 from readiness.models import Assessment, FirmAccount, ReportBundle, StoredReport
-from readiness.privacy import delete_files_on_commit, register_eraser, register_exporter
+from readiness.privacy import register_eraser, register_exporter
+from readiness.storage import delete_files_on_commit
 
 
 @register_eraser

@@ -122,3 +122,47 @@ def test_command_refuses_an_unknown_id(framework):
         call_command("render_report", "999999", "-o", "/dev/null")
     with pytest.raises(CommandError, match="No assessment"):
         call_command("render_report", "not-a-uuid", "-o", "/dev/null")
+
+
+@pytest.fixture
+def unreachable_bucket(settings):
+    """Switches media to the real S3 storage (django-storages, botocore) pointed at a port
+    nobody listens on: every read, write and delete then fails the way an S3 outage does,
+    with botocore's errors rather than an OSError."""
+    pytest.importorskip("storages.backends.s3", reason="needs the s3 extra (django-storages)")
+    from botocore.config import Config
+
+    from bench.stack import free_port
+
+    def switch() -> None:
+        settings.STORAGES = {**settings.STORAGES, "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "reports", "endpoint_url": f"http://127.0.0.1:{free_port()}",
+                        "region_name": "us-east-1", "access_key": "test", "secret_key": "test",
+                        "client_config": Config(connect_timeout=1, retries={"max_attempts": 1})},
+        }}
+
+    return switch
+
+
+def test_an_unreachable_bucket_still_serves_the_report(submitted, unreachable_bucket):
+    unreachable_bucket()
+    report = report_get_or_render(assessment=submitted)
+    assert report.content.startswith(b"%PDF")
+    assert report.reused is False
+    assert not StoredReport.objects.filter(assessment=submitted).exists()
+
+
+def test_an_erase_stands_when_the_bucket_cannot_delete_its_files(
+        submitted, unreachable_bucket, caplog, django_capture_on_commit_callbacks):
+    from readiness.models import Assessment
+    from readiness.privacy import assessment_erase
+
+    report_get_or_render(assessment=submitted)  # stored while the storage worked
+    name = StoredReport.objects.get(assessment=submitted).file.name
+    unreachable_bucket()
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_erase(assessment=submitted)
+    assert not Assessment.objects.filter(pk=submitted.pk).exists()
+    assert not StoredReport.objects.filter(file=name).exists()
+    assert f"Could not delete stored file {name}" in caplog.text

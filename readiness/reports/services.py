@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from readiness.models import Assessment, ReportBundle, StoredReport
 from readiness.reports.rendering import RenderedPDF, ReportURLFetcher, render_pdf
 from readiness.reports.selectors import report_context, report_fingerprint
+from readiness.storage import STORAGE_ERRORS, delete_files_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def report_get_or_render(
         try:
             with stored.file.open("rb") as handle:
                 return ReportFile(handle.read(), filename, stored.pages, reused=True)
-        except OSError:
+        except STORAGE_ERRORS:
             # The file went missing (a restored database, a wiped volume): render it again.
             logger.warning("Stored report %s is missing its file; rendering again", stored.pk)
 
@@ -75,8 +76,9 @@ def report_get_or_render(
     try:
         _store(assessment=assessment, audience=audience, stored=stored, fingerprint=fingerprint,
                rendered=rendered)
-    except OSError:
-        # A full or read-only media volume must not cost the user the report they asked for.
+    except STORAGE_ERRORS:
+        # A full or read-only media volume, or an unreachable bucket, must not cost the user
+        # the report they asked for.
         logger.exception("Could not store the report of assessment %s", assessment.pk)
     return ReportFile(rendered.content, filename, rendered.pages, reused=False)
 
@@ -102,7 +104,7 @@ def _store(
         report.save()
     if old_name and old_name != report.file.name:
         # Only after the new row is committed, so a reader never sees a row without a file.
-        transaction.on_commit(lambda: report.file.storage.delete(old_name))
+        delete_files_on_commit([old_name], storage=report.file.storage)
     return report
 
 
