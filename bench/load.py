@@ -21,9 +21,11 @@ any error or lost answer. Figures: docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -52,6 +54,63 @@ class PhaseResult:
     save_rps: float | None = None
     steady_rps: float | None = None
     errors: dict[str, int] | None = None
+    cpu_ms_per_request: dict[str, float] | None = None
+
+
+def _tree_cpu(process) -> float:
+    """CPU seconds of a process, its live children, and the children it has already reaped
+    (gunicorn's recycled workers, PostgreSQL's closed backends)."""
+    import psutil
+
+    try:
+        own = process.cpu_times()
+        total = own.user + own.system + own.children_user + own.children_system
+        for child in process.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                times = child.cpu_times()
+                total += times.user + times.system
+        return total
+    except psutil.Error:
+        return 0.0
+
+
+def _postmasters():
+    import psutil
+
+    found = []
+    for process in psutil.process_iter(["name", "ppid"]):
+        with contextlib.suppress(psutil.Error):
+            if process.info["name"] == "postgres" and (
+                    psutil.Process(process.info["ppid"]).name() != "postgres"):
+                found.append(process)
+    return found
+
+
+class CpuMeter:
+    """CPU seconds spent during one phase by the load generator, the app server and the
+    database, so that a phase's cost per request can be split between them. All three share the
+    machine's cores: the split explains the save/baseline ratio (docs/performance.md)."""
+
+    def __init__(self, app_server_pid: int):
+        import psutil
+
+        self.app_server = psutil.Process(app_server_pid)
+        self.postmasters = _postmasters()
+
+    def __enter__(self) -> CpuMeter:
+        self._start = (resource.getrusage(resource.RUSAGE_CHILDREN), _tree_cpu(self.app_server),
+                       sum(_tree_cpu(p) for p in self.postmasters))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        children, app, database = self._start
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The load generator is the only child this process waits for during a phase.
+        self.seconds = {
+            "load generator": (now.ru_utime + now.ru_stime) - (children.ru_utime + children.ru_stime),
+            "app server": _tree_cpu(self.app_server) - app,
+            "PostgreSQL": sum(_tree_cpu(p) for p in self.postmasters) - database,
+        }
 
 
 def run_locust(user_class: str, host: str, users: int, seconds: int, out_dir: Path,
@@ -166,6 +225,9 @@ def print_phase(result: PhaseResult) -> None:
     print(f"  {result.phase:<10} {result.requests:>7} req  {result.rps:>8.1f} rps  "
           f"p50 {result.p50:>5.0f} ms  p95 {result.p95:>5.0f} ms  p99 {result.p99:>5.0f} ms  "
           f"errors {result.failures}  503-retried {result.retried_503}")
+    if result.cpu_ms_per_request:
+        split = ", ".join(f"{name} {ms:.2f}" for name, ms in result.cpu_ms_per_request.items())
+        print(f"             CPU ms per request: {split}")
     for error, count in (result.errors or {}).items():
         print(f"      {count} x {error}")
 
@@ -211,14 +273,18 @@ def main(argv: list[str] | None = None) -> int:
         stack.wait_until_up(host, server_process)
         print(f"bench: gunicorn {args.workers} workers x {args.threads or 'default'} threads on "
               f"{host}; {args.users} clients")
-        phases = [
-            read_phase("healthz", run_locust("HealthUser", host, args.users,
-                                             args.baseline_duration, work)),
-            read_phase("save", run_locust("SaveUser", host, args.users, args.baseline_duration,
-                                          work, ledger)),
-            read_phase("journeys", run_locust("FirmUser", host, args.users, args.duration, work,
-                                              ledger)),
-        ]
+        phases = []
+        for phase, user_class, seconds in (("healthz", "HealthUser", args.baseline_duration),
+                                           ("save", "SaveUser", args.baseline_duration),
+                                           ("journeys", "FirmUser", args.duration)):
+            with CpuMeter(server_process.pid) as cpu:
+                prefix = run_locust(user_class, host, args.users, seconds, work,
+                                    None if phase == "healthz" else ledger)
+            result = read_phase(phase, prefix)
+            if result.requests:
+                result.cpu_ms_per_request = {name: round(1000 * spent / result.requests, 2)
+                                             for name, spent in cpu.seconds.items()}
+            phases.append(result)
     finally:
         worker.stop()
         server_process.stop()
