@@ -129,14 +129,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis holds no only copy of anything: sessions are written through to the database, and
+    # rate-limit counters can start again. So an outage (a restart, a failover) must degrade,
+    # not fail: django-redis turns its errors into cache misses (logged), sessions are then read
+    # from the database, and rate limits are not counted until Redis is back (below). The short
+    # timeouts keep a black-holed Redis from holding the workers (tests/test_redis_outage.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            # A Redis outage must not hang the app servers' workers.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "1")),
+                "SOCKET_TIMEOUT": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "1")),
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     # Sessions are read from Redis and written through to the database, so that a Redis restart
     # or eviction does not sign advisors out or drop a firm's link from its session.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -153,6 +162,9 @@ RATELIMIT_USE_CACHE = "default"
 # address as the balancer sets it (e.g. HTTP_X_REAL_IP). Unset: REMOTE_ADDR.
 RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_RATELIMIT_IP_META_KEY") or None
 RATELIMIT_ENABLE = env_bool("DJANGO_RATELIMIT_ENABLE", default=True)
+# While the counters' cache is unreachable, let requests through rather than refuse every
+# login and link lookup; axes' lockout after failed logins lives in the database and still holds.
+RATELIMIT_FAIL_OPEN = env_bool("DJANGO_RATELIMIT_FAIL_OPEN", default=True)
 
 
 def _rates(default: dict[str, str]) -> dict[str, str]:
