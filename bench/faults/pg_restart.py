@@ -154,8 +154,15 @@ def run(args: argparse.Namespace, cluster: tuple[str, str], server: str, redis_u
     pids_before = set()
     try:
         stack.wait_until_up(host, app)
-        pids_before = set(subprocess.run(["pgrep", "-P", str(app.pid)], capture_output=True,
-                                         text=True).stdout.split())
+        # The first worker answers while the others may still be booting: wait for all of them,
+        # or a late boot would look like a restart.
+        deadline = time.monotonic() + 30
+        while True:
+            pids_before = set(subprocess.run(["pgrep", "-P", str(app.pid)], capture_output=True,
+                                             text=True).stdout.split())
+            if len(pids_before) >= args.workers or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         injector = threading.Thread(target=fault)
         injector.start()
         result = read_phase("journeys", run_locust("FirmUser", host, args.users, args.duration,
