@@ -66,6 +66,8 @@ class ActionForm(forms.ModelForm):
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, spec: FrameworkSpec, **kwargs):
+        # Its ids must not clash with the note form's on the same page (both have "text").
+        kwargs.setdefault("auto_id", "id_action_%s")
         super().__init__(*args, **kwargs)
         self.fields["dimension_key"] = forms.ChoiceField(
             label=_("Dimension"), required=False,
