@@ -32,6 +32,8 @@ def advisor_required(view):
         if membership is None:
             raise PermissionDenied("Your account does not belong to an advisory organisation.")
         request.membership = membership
+        # The page's navigation asks user.membership too: fill that cache, not a second query.
+        request.user.membership = membership
         return view(request, *args, **kwargs)
 
     return wrapper
