@@ -125,6 +125,32 @@ def test_page_count_is_sane_and_every_page_is_numbered(rendered):
         assert "Acme Widgets Ltd" in page  # the running header
 
 
+def test_the_pdf_is_tagged_for_screen_readers(rendered):
+    result, _ = rendered
+    reader = PdfReader(io.BytesIO(result.content))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/Lang"] == "en"
+    structure = catalog["/StructTreeRoot"]
+    kinds: set[str] = set()
+
+    def walk(node, depth=0) -> None:
+        node = node.get_object()
+        if depth > 40 or not hasattr(node, "get"):
+            return
+        if node.get("/S"):
+            kinds.add(str(node["/S"]))
+        children = node.get("/K")
+        if children is not None:
+            for child in (children if isinstance(children, list) else [children]):
+                walk(child, depth + 1)
+
+    walk(structure)
+    # Headings, paragraphs and tables are marked as such, not only as loose text.
+    assert {"/H1", "/H2", "/P", "/Table"} <= kinds, sorted(kinds)
+    assert reader.metadata.title.startswith("Acme Widgets Ltd")
+
+
 def test_radar_chart_is_in_the_pdf_as_real_text(submitted, rendered):
     result, _ = rendered
     pages = pdf_pages(result.content)

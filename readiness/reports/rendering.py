@@ -127,7 +127,9 @@ def html_to_pdf(html: str, *, fetcher: ReportURLFetcher | None = None) -> Render
         document = HTML(string=html, base_url="file:///", url_fetcher=fetcher).render(
             font_config=font_config(), cache=_IMAGE_CACHE
         )
-        content = document.write_pdf()
+        # Tagged (structure tree, reading order, /Lang from <html lang>): screen readers can read
+        # the report, which public-sector users must be able to offer (WCAG, PDF/UA-style).
+        content = document.write_pdf(pdf_tags=True)
     except Exception as error:  # WeasyPrint raises many kinds; all mean "no report".
         logger.exception("Rendering a report failed")
         raise ReportRenderError("The report could not be laid out.") from error
