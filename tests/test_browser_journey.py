@@ -168,3 +168,20 @@ def test_country_change_offers_that_countrys_regions(page, framework):
     expect(required_marker).to_have_count(1)
     page.get_by_label("Region").select_option("OH")
     expect(page.get_by_label("Region")).to_have_value("OH")
+
+
+def test_small_screens_fold_the_navigation_into_a_menu_button(page, framework):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/")
+    sign_in = page.get_by_role("link", name="Advisor sign-in")
+    expect(sign_in).to_be_hidden()
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(sign_in).to_be_visible()
+    sign_in.click()
+    expect(page).to_have_url(re.compile("/advisor/login/"))
+    page.set_viewport_size({"width": 1280, "height": 900})  # wide: the links show, no button
+    expect(page.get_by_role("link", name="Advisor sign-in")).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
