@@ -19,16 +19,21 @@ def redis_server_url() -> str:
     return os.environ.get("REDIS_URL") or stack.DEFAULT_REDIS
 
 
+def unmet(precondition: str) -> None:
+    """A test's named precondition is not met: a failure in CI, a skip elsewhere."""
+    message = f"precondition: {precondition}"
+    if os.environ.get("CI"):
+        pytest.fail(message + " is not met in CI")
+    pytest.skip(message)
+
+
 def require(service: str, url: str, default_port: int) -> None:
     """Fail in CI, skip (with the named precondition) elsewhere, when a service is down."""
     if stack.reachable(url, default_port):
         return
     parts = urlsplit(url)
-    message = (f"precondition: {service} reachable at {parts.hostname}:{parts.port or default_port}"
-               f" (this test runs the stack against it)")
-    if os.environ.get("CI"):
-        pytest.fail(message + " is not met in CI")
-    pytest.skip(message)
+    unmet(f"{service} reachable at {parts.hostname}:{parts.port or default_port}"
+          f" (this test runs the stack against it)")
 
 
 def query(database_url: str, sql: str, params: tuple = ()) -> list[tuple]:

@@ -12,6 +12,7 @@ from programmes.models import Programme
 from readiness.models import PriorityWeights, StoredReport
 from readiness.reports.services import report_get_or_render
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted
+from tests.stackutil import unmet
 from tests.test_reports import BANDS, load_programmes
 
 
@@ -129,8 +130,11 @@ def unreachable_bucket(settings):
     """Switches media to the real S3 storage (django-storages, botocore) pointed at a port
     nobody listens on: every read, write and delete then fails the way an S3 outage does,
     with botocore's errors rather than an OSError."""
-    pytest.importorskip("storages.backends.s3", reason="needs the s3 extra (django-storages)")
-    from botocore.config import Config
+    try:
+        from botocore.config import Config
+        from storages.backends.s3 import S3Storage  # noqa: F401
+    except ImportError:
+        unmet("django-storages[s3] installed (the `dev` extra: pip install -e '.[dev]')")
 
     from bench.stack import free_port
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import subprocess
 import urllib.request
 import zipfile
@@ -22,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bench import stack
+from tests.stackutil import unmet
 
 BUCKET = "readiness-media-test"
 # us-east-1 is boto's default region and the one where botocore still presigns with the
@@ -97,11 +97,8 @@ def _require_moto() -> None:
         import storages.backends.s3  # noqa: F401
         from moto.server import ThreadedMotoServer  # noqa: F401
     except ImportError as error:
-        message = ("precondition: moto[server] and django-storages[s3] installed (the `dev` extra: "
-                   f"pip install -e '.[dev]'); missing: {error.name}")
-        if os.environ.get("CI"):
-            pytest.fail(message + " is not met in CI")
-        pytest.skip(message)
+        unmet("moto[server] and django-storages[s3] installed (the `dev` extra: "
+              f"pip install -e '.[dev]'); missing: {error.name}")
 
 
 @pytest.fixture(scope="module")
