@@ -135,6 +135,13 @@ class Note(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def author_name(self) -> str:
+        """The author as people call them; "" once the author's account is gone."""
+        if self.author is None:
+            return ""
+        return self.author.get_full_name() or self.author.username
+
 
 class Action(models.Model):
     """A recommended action agreed with the firm, with an owner and a due date."""

@@ -17,7 +17,7 @@ def export_advisor_data(assessment: Assessment) -> list[dict]:
         "shared_at": share.shared_at.isoformat(),
         "withdrawn_at": share.withdrawn_at.isoformat() if share.withdrawn_at else None,
         "status": share.status,
-        "notes": [{"author": (n.author.get_full_name() or n.author.username) if n.author else None,
+        "notes": [{"author": n.author_name or None,
                    "created_at": n.created_at.isoformat(), "text": n.text}
                   for n in share.notes.all()],
         "actions": [{"text": a.text, "owner": a.owner,

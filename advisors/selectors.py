@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pandas as pd
 from django.db.models import QuerySet
@@ -19,8 +18,8 @@ from advisors.cohorts import (
     size_band_range,
 )
 from advisors.models import Organisation, Share
-from programmes.matching import FirmProfile, check_eligibility
-from programmes.selectors import programme_records
+from programmes.matching import check_eligibility
+from programmes.selectors import profile_of, programme_records
 from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
 from readiness.reference import region_label, sector_label
@@ -209,11 +208,8 @@ def analytics(frame: pd.DataFrame, spec: FrameworkSpec, *, as_of: datetime.date 
     records = programme_records()
     day = as_of or timezone.localdate()
     counts = dict.fromkeys((r.slug for r in records), 0)
-    for row in frame.itertuples(index=False):
-        profile = FirmProfile(
-            country=row.country, region=row.region or "", employees=row.employees,
-            sector=row.sector, turnover=row.turnover if isinstance(row.turnover, Decimal) else None,
-            turnover_currency=row.turnover_currency or "")
+    for row in frame.itertuples(index=False):  # a row has the profile fields of an assessment
+        profile = profile_of(row)
         for record in records:
             blockers, _ = check_eligibility(profile, record, day)
             if not blockers:

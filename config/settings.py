@@ -134,13 +134,14 @@ if REDIS_URL:
     # not fail: django-redis turns its errors into cache misses (logged), sessions are then read
     # from the database, and rate limits are not counted until Redis is back (below). The short
     # timeouts keep a black-holed Redis from holding the workers (tests/test_redis_outage.py).
+    redis_timeout = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "1"))
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "1")),
-                "SOCKET_TIMEOUT": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "1")),
+                "SOCKET_CONNECT_TIMEOUT": redis_timeout,
+                "SOCKET_TIMEOUT": redis_timeout,
                 "IGNORE_EXCEPTIONS": True,
             },
         }

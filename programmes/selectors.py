@@ -85,6 +85,8 @@ def programme_records(programmes: Iterable[Programme] | None = None) -> list[Pro
 
 
 def profile_of(assessment: Assessment) -> FirmProfile:
+    """The matching profile of an assessment (or of anything with its profile fields, such as a
+    row of ``advisors.selectors.assessments_frame``)."""
     return FirmProfile(
         country=assessment.country,
         region=assessment.region or "",

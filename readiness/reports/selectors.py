@@ -30,7 +30,6 @@ SUMMARY_COUNT = 3
 # Bump when the report's layout changes in a way that should replace stored PDFs.
 REPORT_LAYOUT_VERSION = 1
 # What the report shows of an advisor's note (see ``advisor_notes_for``).
-NOTE_FIELDS = ("author", "organisation", "created_at", "text")
 
 # Where a firm stands, in plain words, by the whole band of its overall score.
 STANDING: dict[int, str] = {
@@ -129,8 +128,7 @@ def advisor_notes_for(assessment: Assessment, *, organisation_id: int | None = N
     for share in shares.select_related("organisation").prefetch_related(
             "notes__author", "actions").order_by("organisation__name"):
         for note in sorted(share.notes.all(), key=lambda n: n.created_at):
-            author = note.author.get_full_name() or note.author.username if note.author else ""
-            notes.append(AdvisorNote(author or "Advisor", share.organisation.name,
+            notes.append(AdvisorNote(note.author_name or "Advisor", share.organisation.name,
                                      note.created_at, note.text))
         actions = tuple(
             f"{a.text} (owner: {a.owner}{f', due {a.due_date:%d %B %Y}' if a.due_date else ''}"
@@ -318,8 +316,8 @@ def report_fingerprint(context: dict[str, Any]) -> str:
         "progress": ([str(context["progress"].previous_date),
                       [[r[0].key, r[1], r[2]] for r in context["progress"].rows]]
                      if context.get("progress") else None),
-        "notes": [[str(getattr(n, f, "")) for f in NOTE_FIELDS]
-                  + [list(getattr(n, "actions", None) or [])] for n in context["advisor_notes"]],
+        "notes": [[n.author, n.organisation, n.created_at.isoformat(), n.text, list(n.actions)]
+                  for n in context["advisor_notes"]],
     }
     # Reasons quote the matching date ("open as of 3 March"); drop it so that days passing alone
     # do not invalidate a stored report.
