@@ -52,9 +52,9 @@ class CaseUpdateForm(forms.ModelForm):
 class NoteForm(forms.ModelForm):
     class Meta:
         model = Note
-        fields = ["text"]
-        labels = {"text": _("Add a note")}
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        fields = ["audience", "text"]
+        labels = {"text": _("Add a note"), "audience": _("Who may read it")}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "audience": forms.RadioSelect}
 
 
 class ActionForm(forms.ModelForm):

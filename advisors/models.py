@@ -121,7 +121,16 @@ class Share(models.Model):
 
 
 class Note(models.Model):
+    """An advisor's note on a case, written either for colleagues or for the firm to read."""
+
+    class Audience(models.TextChoices):
+        INTERNAL = "internal", _("Internal: only my organisation's advisors")
+        FIRM = "firm", _("For the firm: shown on its results page and in its PDF report")
+
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="notes")
+    # Chosen when the note is written (the form has no default), so that nothing meant for
+    # colleagues reaches the firm by accident.
+    audience = models.CharField(max_length=8, choices=Audience)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="+")
     text = models.TextField(max_length=5000)
@@ -134,6 +143,10 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def is_for_firm(self) -> bool:
+        return self.audience == self.Audience.FIRM
 
     @property
     def author_name(self) -> str:

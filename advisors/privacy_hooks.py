@@ -19,7 +19,7 @@ def export_advisor_data(assessment: Assessment) -> list[dict]:
         "status": share.status,
         "notes": [{"author": n.author_name or None,
                    "created_at": n.created_at.isoformat(), "text": n.text}
-                  for n in share.notes.all()],
+                  for n in share.notes.all() if n.is_for_firm],
         "actions": [{"text": a.text, "owner": a.owner,
                      "due_date": a.due_date.isoformat() if a.due_date else None, "done": a.done}
                     for a in share.actions.all()],

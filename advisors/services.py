@@ -49,8 +49,8 @@ def share_update(*, share: Share, status: str, assigned_advisor) -> Share:
 
 
 @transaction.atomic
-def note_add(*, share: Share, author, text: str) -> Note:
-    return Note.objects.create(share=share, author=author, text=text.strip())
+def note_add(*, share: Share, author, text: str, audience: str) -> Note:
+    return Note.objects.create(share=share, author=author, text=text.strip(), audience=audience)
 
 
 @transaction.atomic

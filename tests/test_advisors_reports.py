@@ -30,10 +30,12 @@ def test_notes_reach_the_right_reports(framework):
     Membership.objects.create(user=user, organisation=hub)
 
     before = report_get_or_render(assessment=assessment, organisation_id=hub.pk)
-    services.note_add(share=share_hub, author=user, text="Hub advice: start with OEE.")
+    services.note_add(share=share_hub, author=user, text="Hub advice: start with OEE.",
+                      audience="firm")
     services.action_add(share=share_hub, author=user, text="Meter the compressors",
                         owner="Ops manager", due_date=None)
-    services.note_add(share=share_other, author=None, text="Other network's private view.")
+    services.note_add(share=share_other, author=None, text="Other network's private view.",
+                      audience="firm")
 
     advisor = Client()
     advisor.force_login(user)
@@ -67,7 +69,7 @@ def test_advisor_bundle_through_the_worker(framework, settings, tmp_path):
     for name in ("Zip One Ltd", "Zip Two Ltd"):
         assessment, _ = make_submitted(company_name=name)
         share = services.share_create(assessment=assessment, organisation=hub)
-    services.note_add(share=share, author=None, text="Only for the hub.")
+    services.note_add(share=share, author=None, text="Only for the hub.", audience="internal")
     users = get_user_model().objects
     ann, bob = users.create_user("ann"), users.create_user("bob")
     Membership.objects.create(user=ann, organisation=hub)

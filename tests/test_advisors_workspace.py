@@ -55,7 +55,7 @@ def test_status_assignment_notes_and_actions_are_kept_as_history(hub, advisor):
     response = advisor.post(reverse("advisors:update_case", args=[share.pk]),
                             {"status": "in_review", "assigned_advisor": advisor.user.pk})
     assert response.status_code == 302
-    advisor.post(reverse("advisors:add_note", args=[share.pk]), {"text": "Met the MD."})
+    advisor.post(reverse("advisors:add_note", args=[share.pk]), {"text": "Met the MD.", "audience": "internal"})
     advisor.post(reverse("advisors:add_action", args=[share.pk]), {
         "text": "Pilot OEE tracking on line 1", "dimension_key": "shop_floor_intelligence",
         "owner": "Production manager", "due_date": "2027-03-31"})
@@ -266,7 +266,7 @@ junk = st.one_of(st.text(max_size=40), st.sampled_from(
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(note=st.dictionaries(st.sampled_from(["text"]), junk),
+@given(note=st.dictionaries(st.sampled_from(["text", "audience"]), junk),
        action=st.dictionaries(st.sampled_from(["text", "owner", "due_date", "dimension_key"]), junk),
        case=st.dictionaries(st.sampled_from(["status", "assigned_advisor"]), junk),
        query=st.dictionaries(st.sampled_from(["q", "status", "country", "region", "sector", "size",

@@ -99,8 +99,10 @@ def add_note(request: HttpRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.note_add(share=share, author=request.user, text=form.cleaned_data["text"])
-        messages.success(request, "Note added.")
+        note = services.note_add(share=share, author=request.user, text=form.cleaned_data["text"],
+                                 audience=form.cleaned_data["audience"])
+        messages.success(request, "Note added for the firm to read." if note.is_for_firm
+                         else "Internal note added: the firm does not see it.")
         return redirect(share.get_absolute_url() + "#notes")
     return render(request, "advisors/review.html",
                   {**_review_context(request, share), "note_form": form}, status=400)
