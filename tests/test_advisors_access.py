@@ -107,7 +107,8 @@ def test_lists_and_downloads_show_only_own_caseload(world, actor, page):
 def test_writes_to_a_case_need_the_sharing_organisation(world, actor):
     share = world["share_a"]
     client = world["clients"][actor]
-    response = client.post(reverse("advisors:add_note", args=[share.pk]), {"text": "Hello", "audience": "firm"})
+    response = client.post(reverse("advisors:add_note", args=[share.pk]),
+                           {"text": "Hello", "audience": "firm"})
     created = Note.objects.filter(share=share, text="Hello").exists()
     if actor == "advisor_same":
         assert response.status_code == 302 and created

@@ -55,7 +55,8 @@ def test_status_assignment_notes_and_actions_are_kept_as_history(hub, advisor):
     response = advisor.post(reverse("advisors:update_case", args=[share.pk]),
                             {"status": "in_review", "assigned_advisor": advisor.user.pk})
     assert response.status_code == 302
-    advisor.post(reverse("advisors:add_note", args=[share.pk]), {"text": "Met the MD.", "audience": "internal"})
+    advisor.post(reverse("advisors:add_note", args=[share.pk]),
+                 {"text": "Met the MD.", "audience": "internal"})
     advisor.post(reverse("advisors:add_action", args=[share.pk]), {
         "text": "Pilot OEE tracking on line 1", "dimension_key": "shop_floor_intelligence",
         "owner": "Production manager", "due_date": "2027-03-31"})
