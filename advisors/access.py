@@ -39,6 +39,19 @@ def advisor_required(view):
     return wrapper
 
 
+def manager_required(view):
+    """Programme managers of an organisation only (they run its members); others are refused."""
+
+    @advisor_required
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if request.membership.role != Membership.Role.MANAGER:
+            raise PermissionDenied("Only your organisation's programme managers manage its members.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def share_for_member(request: HttpRequest, share_id: int) -> Share:
     """An active share of the member's organisation; anything else is a 404 (no existence leak)."""
     return get_object_or_404(

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from advisors.cohorts import SIZE_BANDS
-from advisors.models import Action, Note, Share
+from advisors.models import Action, Membership, Note, Share
 from readiness.framework import FrameworkSpec
 from readiness.reference import ISIC_DIVISIONS, country_choices
 
@@ -85,3 +85,11 @@ class ProgressForm(forms.Form):
                     f"{a.submitted_at:%d %b %Y}") for a in assessments]
         self.fields["before"].choices = choices
         self.fields["after"].choices = choices
+
+
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices,
+                             initial=Membership.Role.ADVISOR)

@@ -125,7 +125,7 @@ class Note(models.Model):
 
     class Audience(models.TextChoices):
         INTERNAL = "internal", _("Internal: only my organisation's advisors")
-        FIRM = "firm", _("For the firm: shown on its results page and in its PDF report")
+        FIRM = "firm", _("For the firm: it appears in the firm's PDF report")
 
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="notes")
     # Chosen when the note is written (the form has no default), so that nothing meant for

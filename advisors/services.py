@@ -1,14 +1,24 @@
-"""Writes of the advisor workspace: sharing, case status, notes and actions (all audited)."""
+"""Writes of the advisor workspace: sharing, case status, notes and actions (all audited), and
+an organisation's members."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from advisors.models import Action, Note, Organisation, Share
+from advisors.models import Action, Membership, Note, Organisation, Share
 from readiness.models import Assessment
 
 
@@ -65,3 +75,61 @@ def action_set_done(*, action: Action, done: bool) -> Action:
     action.done = done
     action.save()
     return action
+
+
+def _invitation_link(user) -> str:
+    # Django's password-reset token: it dies once the password is set (it signs the password
+    # hash and last login) and after PASSWORD_RESET_TIMEOUT, so the invitation is single-use and
+    # expiring without a table of our own.
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("advisors:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def member_invite(*, organisation: Organisation, email: str, first_name: str, last_name: str,
+                  role: str, invited_by) -> Membership:
+    """Give a new person a place in ``organisation`` and email them a link to set a password.
+
+    The account exists at once but has no usable password until the invitee chooses one.
+    """
+    email = email.strip().lower()
+    users = get_user_model().objects
+    if users.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+        raise ValidationError("Somebody with this email address already has an account; "
+                              "ask staff to move it to your organisation.", code="exists")
+    user = users.create_user(username=email, email=email, first_name=first_name.strip(),
+                             last_name=last_name.strip())
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    member_invitation_send(membership=membership, invited_by=invited_by)
+    return membership
+
+
+def member_invitation_send(*, membership: Membership, invited_by) -> None:
+    """Email (again) the link to set a password; only while the member has not chosen one."""
+    user, organisation = membership.user, membership.organisation
+    if user.has_usable_password():
+        raise ValidationError("This member has already activated their account.", code="active")
+    context = {"user": user, "organisation": organisation, "link": _invitation_link(user),
+               "invited_by": invited_by.get_full_name() or invited_by.get_username(),
+               "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)}
+    transaction.on_commit(lambda: send_mail(
+        subject=f"You are invited to {organisation.name} on Readiness Compass",
+        message=render_to_string("advisors/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[user.email]))
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, removed_by) -> None:
+    """Take a member out of their organisation; their account can no longer sign in."""
+    if membership.user_id == removed_by.pk:
+        raise ValidationError("You cannot remove yourself.", code="self")
+    user = membership.user
+    membership.delete()
+    # Cases they were assigned stay with the organisation, unassigned.
+    Share.objects.filter(assigned_advisor=user).update(assigned_advisor=None)
+    user.is_active = False
+    user.save(update_fields=["is_active"])

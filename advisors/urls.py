@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from advisors.views import reports, sharing, workspace
+from advisors.views import members, reports, sharing, workspace
 from config.ratelimit import rate_limit
 
 app_name = "advisors"
@@ -36,6 +36,10 @@ urlpatterns = [
     path("reports/<uuid:public_id>/", reports.bundle_status, name="bundle"),
     path("reports/<uuid:public_id>/download/", reports.bundle_download, name="bundle_download"),
     path("analytics/", workspace.analytics, name="analytics"),
+    path("members/", members.members, name="members"),
+    path("members/<int:membership_id>/remove/", members.member_remove, name="member_remove"),
+    path("members/<int:membership_id>/resend/", members.member_invitation_resend,
+         name="member_resend"),
     re_path(r"^export/caseload\.(?P<fmt>csv|xlsx)$", workspace.export_caseload, name="export_caseload"),
     re_path(r"^export/analytics\.(?P<fmt>csv|xlsx)$", workspace.export_analytics, name="export_analytics"),
 ]

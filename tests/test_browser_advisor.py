@@ -48,6 +48,7 @@ def test_advisor_reviews_a_case_end_to_end(page, caseload, artifacts_dir):
     expect(page.get_by_role("heading", level=1)).to_have_text("Mersey Foods")
     expect(page.locator("svg.radar-chart")).to_be_visible()
     page.get_by_label("Add a note").fill("Visited the site; keen on OEE tracking.")
+    page.get_by_label("For the firm: it appears in the firm's PDF report").check()
     page.get_by_role("button", name="Add note").click()
     expect(page.locator("#notes .note")).to_contain_text("keen on OEE tracking")
     page.screenshot(path=str(artifacts_dir / "advisor-review.png"), full_page=True)

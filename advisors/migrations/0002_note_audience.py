@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[
                     ("internal", "Internal: only my organisation's advisors"),
-                    ("firm", "For the firm: shown on its results page and in its PDF report"),
+                    ("firm", "For the firm: it appears in the firm's PDF report"),
                 ],
                 default="firm",
                 max_length=8,
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[
                     ("internal", "Internal: only my organisation's advisors"),
-                    ("firm", "For the firm: shown on its results page and in its PDF report"),
+                    ("firm", "For the firm: it appears in the firm's PDF report"),
                 ],
                 default="firm",
                 max_length=8,
