@@ -93,3 +93,10 @@ class MemberInviteForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices,
                              initial=Membership.Role.ADVISOR)
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=16,
+        help_text=_("The 6-digit code your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}))

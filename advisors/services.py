@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advisors.models import Action, Membership, Note, Organisation, Share
 from readiness.models import Assessment
@@ -133,3 +135,32 @@ def member_remove(*, membership: Membership, removed_by) -> None:
     Share.objects.filter(assigned_advisor=user).update(assigned_advisor=None)
     user.is_active = False
     user.save(update_fields=["is_active"])
+
+
+RECOVERY_CODES = 10
+
+
+def two_factor_device_start(*, user) -> TOTPDevice:
+    """The authenticator device being set up for ``user`` (created unconfirmed on first call)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app",
+                                               confirmed=False)
+
+
+@transaction.atomic
+def two_factor_confirm(*, user, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm ``device`` with a first code; returns fresh recovery codes, or None if wrong.
+
+    Any earlier authenticator and recovery codes are replaced: one device and one set of codes
+    per person, so a lost phone is revoked by setting up the new one.
+    """
+    if device.user_id != user.pk or not device.verify_token(token.strip()):
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    recovery = StaticDevice.objects.create(user=user, name="Recovery codes")
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
+    return codes

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from advisors.views import members, reports, sharing, workspace
+from advisors.views import members, reports, sharing, two_factor, workspace
 from config.ratelimit import rate_limit
 
 app_name = "advisors"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", rate_limit("login", methods=("POST",))(auth_views.LoginView.as_view(
         template_name="advisors/login.html", redirect_authenticated_user=True)), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", two_factor.two_factor, name="two_factor"),
     path("password-reset/", rate_limit("password_reset", methods=("POST",))(
         auth_views.PasswordResetView.as_view(
         template_name="advisors/password_reset.html",

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from advisors import services
 from advisors.models import Coverage, Membership, Note, Organisation, Share
-from tests.factories import make_submitted, open_link
+from tests.factories import make_submitted, open_link, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +35,9 @@ def world(framework):
     clients = {name: Client() for name in ACTORS}
     open_link(clients["holder_a"], token_a)
     open_link(clients["holder_b"], token_b)
-    clients["advisor_same"].force_login(advisor_same)
-    clients["advisor_other"].force_login(advisor_other)
-    clients["staff"].force_login(staff)
+    sign_in(clients["advisor_same"], advisor_same)
+    sign_in(clients["advisor_other"], advisor_other)
+    sign_in(clients["staff"], staff)
     return {"clients": clients, "firm_a": firm_a, "firm_b": firm_b, "share_a": share_a,
             "nw": nw}
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from advisors import services
 from advisors.models import Membership, Note, Organisation
 from readiness.reports.services import report_get_or_render
-from tests.factories import make_submitted, open_link
+from tests.factories import make_submitted, open_link, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def case(framework):
     user = get_user_model().objects.create_user("ann", first_name="Ann", last_name="Lee")
     Membership.objects.create(user=user, organisation=hub)
     advisor = Client()
-    advisor.force_login(user)
+    sign_in(advisor, user)
     return share, token, advisor
 
 

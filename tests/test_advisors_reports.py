@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from advisors import services
 from advisors.models import Membership, Organisation
 from readiness.reports.services import report_get_or_render
-from tests.factories import make_submitted, open_link
+from tests.factories import make_submitted, open_link, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_notes_reach_the_right_reports(framework):
                       audience="firm")
 
     advisor = Client()
-    advisor.force_login(user)
+    sign_in(advisor, user)
     response = advisor.get(reverse("advisors:case_report", args=[share_hub.pk]))
     assert response.status_code == 200
     text = pdf_text(b"".join(response.streaming_content))
@@ -75,8 +75,8 @@ def test_advisor_bundle_through_the_worker(framework, settings, tmp_path):
     Membership.objects.create(user=ann, organisation=hub)
     Membership.objects.create(user=bob, organisation=other_hub)
     advisor, outsider = Client(), Client()
-    advisor.force_login(ann)
-    outsider.force_login(bob)
+    sign_in(advisor, ann)
+    sign_in(outsider, bob)
 
     response = advisor.post(reverse("advisors:bundle_request"))
     assert response.status_code == 302

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from advisors import services
 from advisors.models import Action, Coverage, Membership, Note, Organisation, Share
 from readiness import services as readiness_services
-from tests.factories import DIMENSION_KEYS, make_submitted, open_link
+from tests.factories import DIMENSION_KEYS, make_submitted, open_link, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def advisor(hub):
                                                 first_name="Ann", last_name="Advisor")
     Membership.objects.create(user=user, organisation=hub)
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     client.user = user
     return client
 
