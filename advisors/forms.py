@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from advisors.cohorts import SIZE_BANDS
-from advisors.models import Action, Membership, Note, Share
+from advisors.models import Action, Membership, Note, Referral, Share
+from programmes.models import Programme
 from readiness.framework import FrameworkSpec
 from readiness.reference import ISIC_DIVISIONS, country_choices
 
@@ -100,3 +101,31 @@ class TwoFactorCodeForm(forms.Form):
         label=_("Code"), max_length=16,
         help_text=_("The 6-digit code your authenticator app shows, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}))
+
+
+class ReferralForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=Programme.objects.none(), label=_("Programme"))
+    note = forms.CharField(label=_("Why (optional)"), required=False, max_length=500)
+
+    def __init__(self, *args, country: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # The firm's own country's programmes first: those are the ones it can usually join.
+        programmes = sorted(Programme.objects.only("pk", "name", "country"),
+                            key=lambda p: (p.country != country, p.country, p.name))
+        self.fields["programme"].queryset = Programme.objects.all()
+        self.fields["programme"].choices = [("", "Choose a programme"),
+                                            *[(p.pk, f"{p.name} ({p.country})") for p in programmes]]
+
+
+class ReferralUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["status", "status_date", "grant_amount", "own_investment", "currency", "note"]
+        widgets = {"status_date": forms.DateInput(attrs={"type": "date"}),
+                   "note": forms.TextInput()}
+        labels = {"note": _("Note (optional)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each referral's form has its own ids on the page.
+        self.auto_id = f"referral-{self.instance.pk}-%s"

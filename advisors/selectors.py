@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,7 +18,7 @@ from advisors.cohorts import (
     size_band_label,
     size_band_range,
 )
-from advisors.models import Organisation, Share
+from advisors.models import Organisation, Referral, Share
 from programmes.matching import check_eligibility
 from programmes.selectors import profile_of, programme_records
 from readiness.framework import FrameworkSpec
@@ -275,3 +276,11 @@ def filters_from(params, *, allowed_statuses) -> CaseloadFilters:
         shared_to=date(params.get("date_to")),
     )
 
+
+
+def referral_steps(share: Share) -> dict[int, list]:
+    """Each referral's recorded steps, oldest first, for one case in one query."""
+    steps: dict[int, list] = defaultdict(list)
+    for record in Referral.history.filter(share_id=share.pk).order_by("history_date"):
+        steps[record.id].append(record)
+    return steps

@@ -20,7 +20,8 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from advisors.models import Action, Membership, Note, Organisation, Share
+from advisors.models import Action, Membership, Note, Organisation, Referral, Share
+from programmes.models import Programme
 from readiness.models import Assessment
 
 
@@ -164,3 +165,35 @@ def two_factor_confirm(*, user, device: TOTPDevice, token: str) -> list[str] | N
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
     return codes
+
+
+@transaction.atomic
+def referral_create(*, share: Share, programme: Programme, referred_by, note: str = "") -> Referral:
+    """Refer the firm of ``share`` to ``programme`` (once per programme and case)."""
+    if share.referrals.filter(programme=programme).exists():
+        raise ValidationError(f"This firm is already referred to {programme.name}.",
+                              code="duplicate")
+    return Referral.objects.create(share=share, programme=programme, programme_name=programme.name,
+                                   referred_by=referred_by, note=note.strip(),
+                                   currency=programme.amount_currency)
+
+
+@transaction.atomic
+def referral_update(*, referral: Referral, status: str, status_date: datetime.date,
+                    grant_amount=None, own_investment=None, currency: str = "",
+                    note: str = "") -> Referral:
+    """Record where the referral has got to; an award needs its amount, and no date is future."""
+    errors: dict[str, list[str]] = {}
+    if status_date > timezone.localdate():
+        errors["status_date"] = ["The date cannot be in the future."]
+    if status == Referral.Status.AWARDED and grant_amount is None:
+        errors["grant_amount"] = ["Give the amount awarded (0 if the support is not money)."]
+    if (grant_amount is not None or own_investment is not None) and not currency:
+        errors["currency"] = ["Give the currency of the amounts."]
+    if errors:
+        raise ValidationError(errors)
+    referral.status, referral.status_date, referral.note = status, status_date, note.strip()
+    referral.grant_amount, referral.own_investment = grant_amount, own_investment
+    referral.currency = currency.upper()
+    referral.save()
+    return referral

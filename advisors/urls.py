@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from advisors.views import members, reports, sharing, two_factor, workspace
+from advisors.views import members, referrals, reports, sharing, two_factor, workspace
 from config.ratelimit import rate_limit
 
 app_name = "advisors"
@@ -32,6 +32,9 @@ urlpatterns = [
     path("cases/<int:share_id>/actions/<int:action_id>/toggle/", workspace.toggle_action,
          name="toggle_action"),
     path("cases/<int:share_id>/progress/", workspace.progress, name="progress"),
+    path("cases/<int:share_id>/referrals/", referrals.add_referral, name="add_referral"),
+    path("cases/<int:share_id>/referrals/<int:referral_id>/", referrals.update_referral,
+         name="update_referral"),
     path("cases/<int:share_id>/report.pdf", reports.case_report, name="case_report"),
     path("reports/", reports.bundle_request, name="bundle_request"),
     path("reports/<uuid:public_id>/", reports.bundle_status, name="bundle"),

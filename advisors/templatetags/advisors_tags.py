@@ -11,3 +11,14 @@ def sharing_panel(context):
     assessment = context["assessment"]
     return {**sharing_options(assessment), "assessment": assessment,
             "csrf_token": context.get("csrf_token"), "request": context.get("request")}
+
+
+@register.inclusion_tag("advisors/_referrals.html", takes_context=True)
+def referrals_panel(context):
+    """What the firm's advisors referred it to, and where each referral stands."""
+    from advisors.models import Referral
+
+    referrals = (Referral.objects.filter(share__assessment=context["assessment"],
+                                         share__withdrawn_at__isnull=True)
+                 .select_related("share__organisation", "programme").order_by("created_at"))
+    return {"referrals": referrals}

@@ -18,7 +18,15 @@ from advisors import selectors, services
 from advisors.access import advisor_required, share_for_member
 from advisors.charts import BAND_COLOURS, bar_chart, heatmap
 from advisors.cohorts import progress_between
-from advisors.forms import ActionForm, CaseloadFilterForm, CaseUpdateForm, NoteForm, ProgressForm
+from advisors.forms import (
+    ActionForm,
+    CaseloadFilterForm,
+    CaseUpdateForm,
+    NoteForm,
+    ProgressForm,
+    ReferralForm,
+    ReferralUpdateForm,
+)
 from advisors.models import Action, Membership, Share
 from readiness.charts import radar_chart
 from readiness.reports.selectors import results_context
@@ -50,10 +58,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _review_context(request: HttpRequest, share: Share) -> dict:
+def review_context(request: HttpRequest, share: Share,
+                   referral_forms: dict[int, ReferralUpdateForm] | None = None) -> dict:
     context = results_context(share.assessment)
     spec = context["spec"]
     history = selectors.firm_history(share)
+    referral_steps = selectors.referral_steps(share)
     return {
         **context,
         "share": share,
@@ -62,6 +72,10 @@ def _review_context(request: HttpRequest, share: Share) -> dict:
         "action_form": ActionForm(spec=spec),
         "notes": share.notes.select_related("author"),
         "actions": share.actions.all(),
+        "referral_form": ReferralForm(country=share.assessment.country),
+        "referrals": [(referral, (referral_forms or {}).get(referral.pk)
+                       or ReferralUpdateForm(instance=referral), referral_steps[referral.pk])
+                      for referral in share.referrals.select_related("programme")],
         "peers": selectors.peer_comparison(share.assessment, spec),
         "firm_history": history,
         "case_history": share.history.select_related("history_user").order_by("-history_date")[:20],
@@ -72,7 +86,7 @@ def _review_context(request: HttpRequest, share: Share) -> dict:
 @advisor_required
 def review(request: HttpRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
-    return render(request, "advisors/review.html", _review_context(request, share))
+    return render(request, "advisors/review.html", review_context(request, share))
 
 
 @require_POST
@@ -90,7 +104,7 @@ def update_case(request: HttpRequest, share_id: int) -> HttpResponse:
             messages.success(request, "Case updated.")
             return redirect(share)
     return render(request, "advisors/review.html",
-                  {**_review_context(request, share), "case_form": form}, status=400)
+                  {**review_context(request, share), "case_form": form}, status=400)
 
 
 @require_POST
@@ -105,7 +119,7 @@ def add_note(request: HttpRequest, share_id: int) -> HttpResponse:
                          else "Internal note added: the firm does not see it.")
         return redirect(share.get_absolute_url() + "#notes")
     return render(request, "advisors/review.html",
-                  {**_review_context(request, share), "note_form": form}, status=400)
+                  {**review_context(request, share), "note_form": form}, status=400)
 
 
 @require_POST
@@ -119,7 +133,7 @@ def add_action(request: HttpRequest, share_id: int) -> HttpResponse:
         messages.success(request, "Action added.")
         return redirect(share.get_absolute_url() + "#actions")
     return render(request, "advisors/review.html",
-                  {**_review_context(request, share), "action_form": form}, status=400)
+                  {**review_context(request, share), "action_form": form}, status=400)
 
 
 @require_POST
