@@ -248,6 +248,9 @@ def test_demo_cohort_is_large_labelled_and_spans_six_countries(framework):
     response = client.post(reverse("advisors:login"),
                            {"username": "advisor.nw", "password": logins["advisor.nw"]})
     assert response.status_code == 302 and response["Location"] == reverse("advisors:caseload")
+    # The demo login's password works; the second factor is set up on first sign-in.
+    assert reverse("advisors:two_factor") in client.get(reverse("advisors:caseload"))["Location"]
+    sign_in(client, get_user_model().objects.get(username="advisor.nw"))
     caseload = client.get(reverse("advisors:caseload")).content.decode()
     assert "Synthetic demo data" in caseload
 
