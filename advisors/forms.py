@@ -34,6 +34,8 @@ class CaseloadFilterForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label=_("Shared to"),
                               widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.ChoiceField(required=False, label=_("Actions"),
+                            choices=[("", "Any"), ("overdue", "Overdue actions")])
 
 
 class CaseUpdateForm(forms.ModelForm):

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from advisors.cohorts import (
@@ -18,7 +18,7 @@ from advisors.cohorts import (
     size_band_label,
     size_band_range,
 )
-from advisors.models import Organisation, Referral, Share
+from advisors.models import Action, Organisation, Referral, Share
 from programmes.matching import check_eligibility
 from programmes.selectors import profile_of, programme_records
 from readiness.framework import FrameworkSpec
@@ -47,6 +47,7 @@ class CaseloadFilters:
     descending: bool = True
     shared_from: datetime.date | None = None
     shared_to: datetime.date | None = None
+    overdue: bool = False
 
 
 def active_shares(organisation: Organisation | None) -> QuerySet[Share]:
@@ -60,9 +61,45 @@ def active_shares(organisation: Organisation | None) -> QuerySet[Share]:
     return shares
 
 
+def _same_case(**outer: str) -> dict:
+    """Filters for the shares of one case: the same firm, organisation, still shared."""
+    return {"organisation": OuterRef(outer.get("organisation", "organisation")),
+            "assessment__firm_id": OuterRef(outer.get("firm", "assessment__firm_id")),
+            "withdrawn_at__isnull": True}
+
+
+def case_shares(share: Share) -> QuerySet[Share]:
+    """Every active share of the firm's assessments with this organisation: one case."""
+    return Share.objects.filter(organisation_id=share.organisation_id, withdrawn_at__isnull=True,
+                                assessment__firm_id=share.assessment.firm_id)
+
+
+def case_latest_share(share: Share) -> Share:
+    """The case's row in the caseload: the share of the firm's latest submitted assessment."""
+    return case_shares(share).order_by("-assessment__submitted_at", "-pk").first() or share
+
+
 def caseload(*, organisation: Organisation | None, filters: CaseloadFilters, user=None
              ) -> QuerySet[Share]:
-    shares = active_shares(organisation)
+    """One row per case (firm and organisation): the share of its latest assessment, with the
+    previous shared score for the trend, the number of assessments and the next action due."""
+    newer = Share.objects.filter(**_same_case(),
+                                 assessment__submitted_at__gt=OuterRef("assessment__submitted_at"))
+    earlier = Share.objects.filter(**_same_case(),
+                                   assessment__submitted_at__lt=OuterRef("assessment__submitted_at"))
+    open_actions = Action.objects.filter(
+        **{f"share__{key}": value for key, value in _same_case().items()},
+        done=False, due_date__isnull=False)
+    shares = active_shares(organisation).filter(~Exists(newer))
+    if filters.overdue:
+        shares = shares.filter(Exists(open_actions.filter(due_date__lt=timezone.localdate())))
+    shares = shares.annotate(
+        previous_score=Subquery(earlier.order_by("-assessment__submitted_at")
+                                .values("assessment__overall_score")[:1]),
+        assessments_in_case=Subquery(earlier.values("organisation").annotate(n=Count("pk"))
+                                     .values("n")[:1]),
+        next_action_due=Subquery(open_actions.order_by("due_date").values("due_date")[:1]),
+    )
     if filters.q:
         shares = shares.filter(assessment__company_name__icontains=filters.q.strip()[:100])
     if filters.status:
@@ -121,6 +158,13 @@ def peer_comparison(assessment: Assessment, spec: FrameworkSpec) -> PeerComparis
         [(scores or {}).get("dimensions", {}) for _, scores in chosen],
         description=description,
     )
+
+
+def case_funnel(shares: QuerySet[Share]) -> list[tuple[str, str, int]]:
+    """How many of these cases stand at each status, in the order a case moves through them."""
+    cases = Share.objects.filter(pk__in=shares.values("pk"))
+    counts = dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in Share.Status.choices]
 
 
 def firm_history(share: Share) -> list[Assessment]:
@@ -274,13 +318,13 @@ def filters_from(params, *, allowed_statuses) -> CaseloadFilters:
         descending=params.get("dir", "desc") != "asc",
         shared_from=date(params.get("date_from")),
         shared_to=date(params.get("date_to")),
+        overdue=params.get("due") == "overdue",
     )
 
 
-
-def referral_steps(share: Share) -> dict[int, list]:
+def referral_steps(case: QuerySet[Share]) -> dict[int, list]:
     """Each referral's recorded steps, oldest first, for one case in one query."""
     steps: dict[int, list] = defaultdict(list)
-    for record in Referral.history.filter(share_id=share.pk).order_by("history_date"):
+    for record in Referral.history.filter(share_id__in=case.values("pk")).order_by("history_date"):
         steps[record.id].append(record)
     return steps

@@ -31,6 +31,15 @@ def share_create(*, assessment: Assessment, organisation: Organisation) -> Share
     if assessment.is_draft:
         raise ValidationError("Submit the assessment before sharing it.", code="draft")
     share, created = Share.objects.get_or_create(assessment=assessment, organisation=organisation)
+    if created:
+        # A re-assessment shared again joins the firm's case: it keeps the case's status and
+        # advisor instead of arriving as a new, unassigned firm.
+        case = (Share.objects.filter(organisation=organisation, withdrawn_at__isnull=True,
+                                     assessment__firm_id=assessment.firm_id)
+                .exclude(pk=share.pk).order_by("-assessment__submitted_at").first())
+        if case is not None and case.status != Share.Status.CLOSED:
+            share.status, share.assigned_advisor = case.status, case.assigned_advisor
+            share.save(update_fields=["status", "assigned_advisor"])
     if not created and share.withdrawn_at is not None:
         share.withdrawn_at = None
         share.shared_at = timezone.now()
@@ -170,7 +179,9 @@ def two_factor_confirm(*, user, device: TOTPDevice, token: str) -> list[str] | N
 @transaction.atomic
 def referral_create(*, share: Share, programme: Programme, referred_by, note: str = "") -> Referral:
     """Refer the firm of ``share`` to ``programme`` (once per programme and case)."""
-    if share.referrals.filter(programme=programme).exists():
+    from advisors.selectors import case_shares
+
+    if Referral.objects.filter(share__in=case_shares(share), programme=programme).exists():
         raise ValidationError(f"This firm is already referred to {programme.name}.",
                               code="duplicate")
     return Referral.objects.create(share=share, programme=programme, programme_name=programme.name,

@@ -22,3 +22,12 @@ def referrals_panel(context):
                                          share__withdrawn_at__isnull=True)
                  .select_related("share__organisation", "programme").order_by("created_at"))
     return {"referrals": referrals}
+
+
+@register.filter
+def trend(latest: float | None, previous: float | None) -> str:
+    """"up", "down" or "no change" between two overall scores as they are shown (one decimal)."""
+    if latest is None or previous is None:
+        return ""
+    change = round(latest, 1) - round(previous, 1)
+    return "up" if change > 0.01 else "down" if change < -0.01 else "no change"

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from advisors import services
+from advisors import selectors, services
 from advisors.access import advisor_required, share_for_member
 from advisors.forms import ReferralForm, ReferralUpdateForm
 from advisors.models import Referral
@@ -22,7 +22,8 @@ def add_referral(request: HttpRequest, share_id: int) -> HttpResponse:
     form = ReferralForm(request.POST, country=share.assessment.country)
     if form.is_valid():
         try:
-            referral = services.referral_create(share=share, programme=form.cleaned_data["programme"],
+            referral = services.referral_create(share=share,
+                                                programme=form.cleaned_data["programme"],
                                                 referred_by=request.user,
                                                 note=form.cleaned_data["note"])
         except ValidationError as error:
@@ -38,7 +39,7 @@ def add_referral(request: HttpRequest, share_id: int) -> HttpResponse:
 @advisor_required
 def update_referral(request: HttpRequest, share_id: int, referral_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
-    referral = get_object_or_404(Referral, pk=referral_id, share=share)
+    referral = get_object_or_404(Referral, pk=referral_id, share__in=selectors.case_shares(share))
     form = ReferralUpdateForm(request.POST, instance=Referral.objects.get(pk=referral.pk))
     if form.is_valid():
         data = form.cleaned_data

@@ -27,7 +27,7 @@ from advisors.forms import (
     ReferralForm,
     ReferralUpdateForm,
 )
-from advisors.models import Action, Membership, Share
+from advisors.models import Action, Membership, Note, Referral, Share
 from readiness.charts import radar_chart
 from readiness.reports.selectors import results_context
 from readiness.services import framework_current
@@ -55,6 +55,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "advisors/caseload.html", {
         "page": page, "filter_form": CaseloadFilterForm(request.GET or None),
         "query": query.urlencode(), "organisation": request.membership.organisation,
+        "funnel": selectors.case_funnel(shares), "today": timezone.localdate(),
     })
 
 
@@ -63,19 +64,21 @@ def review_context(request: HttpRequest, share: Share,
     context = results_context(share.assessment)
     spec = context["spec"]
     history = selectors.firm_history(share)
-    referral_steps = selectors.referral_steps(share)
+    case = selectors.case_shares(share)
+    referral_steps = selectors.referral_steps(case)
     return {
         **context,
         "share": share,
         "case_form": CaseUpdateForm(instance=share),
         "note_form": NoteForm(),
         "action_form": ActionForm(spec=spec),
-        "notes": share.notes.select_related("author"),
-        "actions": share.actions.all(),
+        "notes": Note.objects.filter(share__in=case).select_related("author"),
+        "actions": Action.objects.filter(share__in=case),
         "referral_form": ReferralForm(country=share.assessment.country),
         "referrals": [(referral, (referral_forms or {}).get(referral.pk)
                        or ReferralUpdateForm(instance=referral), referral_steps[referral.pk])
-                      for referral in share.referrals.select_related("programme")],
+                      for referral in Referral.objects.filter(share__in=case)
+                      .select_related("programme")],
         "peers": selectors.peer_comparison(share.assessment, spec),
         "firm_history": history,
         "case_history": share.history.select_related("history_user").order_by("-history_date")[:20],
@@ -140,7 +143,7 @@ def add_action(request: HttpRequest, share_id: int) -> HttpResponse:
 @advisor_required
 def toggle_action(request: HttpRequest, share_id: int, action_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
-    action = get_object_or_404(Action, pk=action_id, share=share)
+    action = get_object_or_404(Action, pk=action_id, share__in=selectors.case_shares(share))
     services.action_set_done(action=action, done=not action.done)
     return redirect(share.get_absolute_url() + "#actions")
 
