@@ -125,3 +125,21 @@ def test_a_withdrawn_share_hides_its_referrals_from_the_firms_page(case, program
     open_link(firm, token)
     results = firm.get(reverse("readiness:results", args=[share.assessment.public_id]))
     assert "Programmes your advisors referred you to" not in results.content.decode()
+
+
+def test_the_demo_cohort_has_synthetic_referrals_with_outcomes(framework):
+    from django.core.management import call_command
+
+    from advisors.demo import load_demo_cohort
+
+    call_command("load_programmes", verbosity=0)
+    load_demo_cohort(300)
+    referrals = Referral.objects.select_related("share__assessment", "programme")
+    assert referrals.count() > 20
+    assert all(r.share.assessment.is_synthetic and r.note == "Synthetic demo referral."
+               for r in referrals)
+    assert all(r.programme.country == r.share.assessment.country for r in referrals)
+    outcomes = set(referrals.values_list("status", flat=True))
+    assert {"referred", "awarded"} <= outcomes
+    assert all(r.grant_amount is not None for r in referrals.filter(status="awarded"))
+    assert Referral.history.count() == referrals.count()  # each with its first history step
