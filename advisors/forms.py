@@ -123,7 +123,8 @@ class ReferralUpdateForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["status", "status_date", "grant_amount", "own_investment", "currency", "note"]
-        widgets = {"status_date": forms.DateInput(attrs={"type": "date"}),
+        # A date field's value must be ISO (yyyy-mm-dd), whatever the page's locale.
+        widgets = {"status_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "note": forms.TextInput()}
         labels = {"note": _("Note (optional)")}
 

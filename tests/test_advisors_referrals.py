@@ -143,3 +143,35 @@ def test_the_demo_cohort_has_synthetic_referrals_with_outcomes(framework):
     assert {"referred", "awarded"} <= outcomes
     assert all(r.grant_amount is not None for r in referrals.filter(status="awarded"))
     assert Referral.history.count() == referrals.count()  # each with its first history step
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_advisor_refers_and_records_an_award_in_the_browser(page, live_server, framework,
+                                                               programme, artifacts_dir):
+    from django.conf import settings
+    from playwright.sync_api import expect
+
+    assessment, _ = make_submitted(company_name="Browser Referred Ltd")
+    hub = Organisation.objects.create(name="North West Hub", slug="nw")
+    share = services.share_create(assessment=assessment, organisation=hub)
+    user = get_user_model().objects.create_user("ann")
+    Membership.objects.create(user=user, organisation=hub)
+    client = sign_in(Client(), user)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+
+    page.goto(reverse("advisors:review", args=[share.pk]))
+    referrals = page.locator("#referrals")
+    referrals.get_by_label("Programme").select_option(label="Test Adoption Grant (GB)")
+    referrals.get_by_role("button", name="Refer the firm").click()
+    expect(page.get_by_text("Referred to Test Adoption Grant.")).to_be_visible()
+    card = page.locator("#referrals .referral")
+    card.get_by_text("Record progress").click()
+    card.get_by_role("combobox", name="Status").select_option("awarded")
+    card.get_by_label("Grant awarded").fill("20000")
+    card.get_by_label("Currency").fill("GBP")
+    card.get_by_role("button", name="Save").click()
+    expect(page.locator("#referrals .referral-status")).to_contain_text("Awarded")
+    expect(page.locator("#referrals .referral-history li")).to_have_count(2)
+    page.locator("#referrals").screenshot(path=str(artifacts_dir / "advisor-referrals.png"))
