@@ -18,6 +18,7 @@ from advisors.cohorts import (
     size_band_label,
     size_band_range,
 )
+from advisors.impact import FirmJourney
 from advisors.models import Action, Organisation, Referral, Share
 from programmes.matching import check_eligibility
 from programmes.selectors import profile_of, programme_records
@@ -328,3 +329,43 @@ def referral_steps(case: QuerySet[Share]) -> dict[int, list]:
     for record in Referral.history.filter(share_id__in=case.values("pk")).order_by("history_date"):
         steps[record.id].append(record)
     return steps
+
+
+# A referral counts as support received once the programme said yes (or went further).
+SUPPORT_RECEIVED = ("awarded", "project_done", "adopted")
+
+
+def impact_journeys(organisation: Organisation | None) -> list[FirmJourney]:
+    """Each firm of the scope as the impact estimate needs it: its first and latest shared
+    overall score, and the programmes whose support it received through a referral.
+
+    Synthetic firms count only in a synthetic (demo) organisation's own view, which says so.
+    """
+    shares = active_shares(organisation)
+    if organisation is None or not organisation.is_synthetic:
+        shares = shares.filter(assessment__is_synthetic=False)
+    rows = (shares.order_by("assessment__submitted_at")
+            .values_list("assessment__firm_id", "assessment_id", "assessment__submitted_at",
+                         "assessment__overall_score", "organisation__name"))
+    scores: dict[int, dict[int, tuple[datetime.datetime, float]]] = defaultdict(dict)
+    organisations: dict[int, set[str]] = defaultdict(set)
+    for firm_id, assessment_id, submitted_at, overall_score, organisation_name in rows:
+        if overall_score is not None:
+            scores[firm_id][assessment_id] = (submitted_at, overall_score)
+            organisations[firm_id].add(organisation_name)
+    supported: dict[int, set[str]] = defaultdict(set)
+    for firm_id, programme in (Referral.objects.filter(share__in=shares,
+                                                        status__in=SUPPORT_RECEIVED)
+                               .values_list("share__assessment__firm_id", "programme_name")):
+        supported[firm_id].add(programme)
+    journeys = []
+    for firm_id, by_assessment in scores.items():
+        ordered = sorted(by_assessment.values())
+        journeys.append(FirmJourney(
+            firm_id=firm_id, supported=firm_id in supported,
+            first_score=ordered[0][1],
+            latest_score=ordered[-1][1] if len(ordered) > 1 else None,
+            programmes=tuple(sorted(supported.get(firm_id, ()))),
+            organisations=tuple(sorted(organisations[firm_id])),
+            cohort=str(ordered[0][0].year)))
+    return journeys

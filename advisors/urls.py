@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from advisors.views import members, referrals, reports, sharing, two_factor, workspace
+from advisors.views import impact, members, referrals, reports, sharing, two_factor, workspace
 from config.ratelimit import rate_limit
 
 app_name = "advisors"
@@ -40,6 +40,7 @@ urlpatterns = [
     path("reports/<uuid:public_id>/", reports.bundle_status, name="bundle"),
     path("reports/<uuid:public_id>/download/", reports.bundle_download, name="bundle_download"),
     path("analytics/", workspace.analytics, name="analytics"),
+    path("impact/", impact.impact_page, name="impact"),
     path("members/", members.members, name="members"),
     path("members/<int:membership_id>/remove/", members.member_remove, name="member_remove"),
     path("members/<int:membership_id>/resend/", members.member_invitation_resend,
