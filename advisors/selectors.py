@@ -369,3 +369,24 @@ def impact_journeys(organisation: Organisation | None) -> list[FirmJourney]:
             organisations=tuple(sorted(organisations[firm_id])),
             cohort=str(ordered[0][0].year)))
     return journeys
+
+
+def caseload_labels(frame: pd.DataFrame, spec: FrameworkSpec) -> pd.DataFrame:
+    """The caseload table as people read it: names instead of keys and codes."""
+    readable = frame.copy()
+    if "status" in readable:
+        readable["status"] = readable["status"].map(dict(Share.Status.choices)).fillna(
+            readable["status"])
+    if "size_band" in readable:
+        readable["size_band"] = readable["size_band"].map(size_band_label)
+    if "sector" in readable:
+        readable["sector"] = [sector_label(code) for code in readable["sector"]]
+    names = {"share_id": "Case", "assessment": "Assessment", "firm": "Firm",
+             "synthetic": "Synthetic", "country": "Country", "region": "Region code",
+             "region_name": "Region", "sector": "Sector", "employees": "Employees",
+             "size_band": "Size", "turnover": "Turnover", "turnover_currency": "Currency",
+             "status": "Case status", "assigned_advisor": "Advisor", "shared_at": "Shared",
+             "submitted_at": "Submitted", "overall": "Overall score"}
+    names |= {key: dim.name for key, dim in spec.dimensions.items()}
+    names |= {f"pillar_{key}": f"{pillar.name} (pillar)" for key, pillar in spec.pillars.items()}
+    return readable.rename(columns=names)

@@ -6,6 +6,7 @@ import datetime
 import io
 import os
 
+import openpyxl
 import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from advisors import services
 from advisors.models import Action, Coverage, Membership, Note, Organisation, Share
 from readiness import services as readiness_services
+from readiness.services import framework_current
 from tests.factories import DIMENSION_KEYS, make_submitted, open_link, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -146,18 +148,28 @@ def test_exports_match_the_database(hub, advisor):
     response = advisor.get(reverse("advisors:export_caseload", args=["csv"]))
     assert response["Content-Type"].startswith("text/csv")
     frame = pd.read_csv(io.StringIO(response.content.decode()), dtype={"sector": str})
-    xlsx = pd.read_excel(io.BytesIO(
-        advisor.get(reverse("advisors:export_caseload", args=["xlsx"])).content),
-        dtype={"sector": str})
-    for table in (frame, xlsx):
-        assert len(table) == Share.objects.filter(organisation=hub).count() == 3
-        assert set(DIMENSION_KEYS) <= set(table.columns)
-        for _, row in table.iterrows():
-            share = Share.objects.get(pk=row["share_id"])
-            stored = dict(share.assessment.answers.values_list("dimension_key", "band"))
-            assert {k: int(row[k]) for k in DIMENSION_KEYS} == stored
-            assert row["firm"] == share.assessment.company_name
-            assert row["sector"] == share.assessment.sector
+    assert len(frame) == Share.objects.filter(organisation=hub).count() == 3
+    assert set(DIMENSION_KEYS) <= set(frame.columns)
+    for _, row in frame.iterrows():
+        share = Share.objects.get(pk=row["share_id"])
+        stored = dict(share.assessment.answers.values_list("dimension_key", "band"))
+        assert {k: int(row[k]) for k in DIMENSION_KEYS} == stored
+        assert row["firm"] == share.assessment.company_name
+        assert row["sector"] == share.assessment.sector
+
+    # The XLSX is for people: names, not keys, and the header row stays in view.
+    content = advisor.get(reverse("advisors:export_caseload", args=["xlsx"])).content
+    xlsx = pd.read_excel(io.BytesIO(content))
+    spec = framework_current().spec
+    names = [spec.dimensions[k].name for k in DIMENSION_KEYS]
+    assert len(xlsx) == 3 and set(names) <= set(xlsx.columns) and "Unnamed: 0" not in xlsx
+    for _, row in xlsx.iterrows():
+        share = Share.objects.get(pk=row["Case"])
+        stored = dict(share.assessment.answers.values_list("dimension_key", "band"))
+        assert {k: int(row[spec.dimensions[k].name]) for k in DIMENSION_KEYS} == stored
+        assert row["Case status"] == share.get_status_display()
+        assert row["Sector"].startswith(share.assessment.sector + " ")
+    assert openpyxl.load_workbook(io.BytesIO(content)).active.freeze_panes == "A2"
 
 
 def test_caseload_filters_and_sorting(hub, advisor):
@@ -202,8 +214,10 @@ def test_analytics_counts_bands_and_programme_eligibility(hub, advisor):
     assert [int(row[f"Band {b}"]) for b in range(6)] == [1, 0, 2, 0, 0, 1]
     xlsx = pd.read_excel(io.BytesIO(advisor.get(
         reverse("advisors:export_analytics", args=["xlsx"])).content), sheet_name=None)
-    assert {"assessments", "band distribution", "pillars by region", "pillars by sector",
-            "programme matches"} <= set(xlsx)
+    assert set(xlsx) == {"band distribution", "pillars by region", "pillars by sector",
+                         "programme matches"}  # aggregates only, not the caseload again
+    assert not any(column.startswith("Unnamed") for table in xlsx.values()
+                   for column in table.columns)
 
 
 def test_firm_sees_local_organisations_first_and_can_share(hub, framework):

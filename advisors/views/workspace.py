@@ -235,15 +235,28 @@ def analytics_charts(data, spec) -> dict:
     }
 
 
-def _download(frame_or_frames, filename: str, fmt: str) -> HttpResponse:
-    """CSV of the first table, or an XLSX with one sheet per table."""
+def _download(frame_or_frames, filename: str, fmt: str, labels=None) -> HttpResponse:
+    """CSV of the first table (stable keys, for machines), or an XLSX for people: one sheet per
+    table, ``labels`` applied, figures rounded, header row frozen, columns wide enough."""
     frames = frame_or_frames if isinstance(frame_or_frames, dict) else {"data": frame_or_frames}
-    frames = {name: defuse_formulas(frame) for name, frame in frames.items()}
+    # A table indexed by its labels (a region, a sector) gets them as an ordinary first column.
+    frames = {name: defuse_formulas(frame if isinstance(frame.index, pd.RangeIndex)
+                                    else frame.reset_index(names=frame.index.name or "label"))
+              for name, frame in frames.items()}
     if fmt == "xlsx":
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             for sheet, frame in frames.items():
-                frame.to_excel(writer, sheet_name=sheet[:31], index=sheet != "data")
+                readable = labels(frame) if labels else frame.copy()
+                numbers = readable.select_dtypes("number").columns
+                readable[numbers] = readable[numbers].round(2)
+                readable.to_excel(writer, sheet_name=sheet[:31], index=False)
+                worksheet = writer.sheets[sheet[:31]]
+                worksheet.freeze_panes = "A2"
+                for number, column in enumerate(readable.columns, start=1):
+                    longest = max([len(str(column)), *(len(str(v)) for v in readable[column].head(200))])
+                    letter = worksheet.cell(row=1, column=number).column_letter
+                    worksheet.column_dimensions[letter].width = min(60, longest + 2)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
         extension = "xlsx"
     else:
@@ -260,7 +273,7 @@ def export_caseload(request: HttpRequest, fmt: str) -> HttpResponse:
     spec = framework_current().spec
     frame = selectors.assessments_frame(selectors.member_caseload(request), spec)
     name = f"caseload-{slugify(request.membership.organisation.name)}-{timezone.localdate()}"
-    return _download(frame, name, fmt)
+    return _download(frame, name, fmt, labels=lambda f: selectors.caseload_labels(f, spec))
 
 
 @require_GET
@@ -269,9 +282,12 @@ def export_analytics(request: HttpRequest, fmt: str) -> HttpResponse:
     spec = framework_current().spec
     frame, data = _analytics(request, spec)
     name = f"analytics-{timezone.localdate()}"
+    # The analytics export is the page's aggregates; the firms themselves are the caseload's.
+    distribution = data.distribution.rename_axis("dimension")
     if fmt == "csv":
-        return _download(frame, name, fmt)
-    return _download({"assessments": frame, "band distribution": data.distribution,
+        return _download(distribution, name, fmt)
+    return _download({"band distribution": distribution.rename(
+                          index=lambda key: spec.dimensions[key].name).rename_axis("Dimension"),
                       "pillars by region": data.pillars_by_region,
                       "pillars by sector": data.pillars_by_sector,
                       "programme matches": data.programme_matches}, name, fmt)
