@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
@@ -19,6 +20,7 @@ from advisors.cohorts import (
     size_band_range,
 )
 from advisors.impact import FirmJourney
+from advisors.kpi import Award, ServedFirm
 from advisors.models import Action, Organisation, Referral, Share
 from programmes.matching import check_eligibility
 from programmes.selectors import profile_of, programme_records
@@ -390,3 +392,52 @@ def caseload_labels(frame: pd.DataFrame, spec: FrameworkSpec) -> pd.DataFrame:
     names |= {key: dim.name for key, dim in spec.dimensions.items()}
     names |= {f"pillar_{key}": f"{pillar.name} (pillar)" for key, pillar in spec.pillars.items()}
     return readable.rename(columns=names)
+
+
+def monthly_kpi_inputs(organisation: Organisation | None, start: datetime.date,
+                       end: datetime.date) -> tuple[list[ServedFirm], list[Award]]:
+    """The firms an organisation served in [start, end) and the awards recorded in it.
+
+    Served: a case opened or renewed (a share), or a referral made, in the month. Synthetic firms
+    count only in a synthetic (demo) organisation's own view.
+    """
+    shares = active_shares(organisation)
+    if organisation is None or not organisation.is_synthetic:
+        shares = shares.filter(assessment__is_synthetic=False)
+    new_shares = shares.filter(shared_at__date__gte=start, shared_at__date__lt=end)
+    referrals = Referral.objects.filter(share__in=shares, created_at__date__gte=start,
+                                        created_at__date__lt=end)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for firm_id, kind in referrals.values_list("share__assessment__firm_id",
+                                               "programme__kinds__key"):
+        if kind:
+            kinds[firm_id].add(kind)
+    awarded = {}
+    for record in (Referral.history.filter(share_id__in=shares.values("pk"), status="awarded",
+                                           status_date__gte=start, status_date__lt=end)
+                   .order_by("history_date")):
+        awarded[record.id] = record  # the last word on each referral's award
+    awards = [Award(r.currency, r.grant_amount or Decimal(0), r.own_investment or Decimal(0))
+              for r in awarded.values()]
+    firm_ids = (set(new_shares.values_list("assessment__firm_id", flat=True))
+                | set(referrals.values_list("share__assessment__firm_id", flat=True))
+                | set(Share.objects.filter(pk__in=[r.share_id for r in awarded.values()])
+                      .values_list("assessment__firm_id", flat=True)))
+    history: dict[int, list[tuple]] = defaultdict(list)
+    for row in (shares.filter(assessment__firm_id__in=firm_ids)
+                .order_by("assessment__submitted_at")
+                .values_list("assessment__firm_id", "assessment__submitted_at",
+                             "assessment__overall_score", "assessment__employees",
+                             "assessment__sector", "assessment__country", "assessment__region")):
+        history[row[0]].append(row)
+    served = []
+    for firm_id, rows in history.items():
+        latest = rows[-1]
+        reassessed_now = (len(rows) > 1 and start <= latest[1].date() < end
+                          and latest[2] is not None and rows[-2][2] is not None)
+        served.append(ServedFirm(
+            firm_id=firm_id, size=size_band_label(size_band(latest[3])),
+            sector=sector_label(latest[4]), region=region_label(latest[5], latest[6]),
+            support_kinds=tuple(sorted(kinds.get(firm_id, ()))),
+            score_change=latest[2] - rows[-2][2] if reassessed_now else None))
+    return served, awards

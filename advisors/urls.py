@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from advisors.views import impact, members, referrals, reports, sharing, two_factor, workspace
+from advisors.views import (
+    impact,
+    kpi,
+    members,
+    referrals,
+    reports,
+    sharing,
+    two_factor,
+    workspace,
+)
 from config.ratelimit import rate_limit
 
 app_name = "advisors"
@@ -41,6 +50,8 @@ urlpatterns = [
     path("reports/<uuid:public_id>/download/", reports.bundle_download, name="bundle_download"),
     path("analytics/", workspace.analytics, name="analytics"),
     path("impact/", impact.impact_page, name="impact"),
+    path("kpis/", kpi.kpi_page, name="kpi"),
+    re_path(r"^kpis/export\.(?P<fmt>csv|xlsx)$", kpi.kpi_export, name="kpi_export"),
     path("members/", members.members, name="members"),
     path("members/<int:membership_id>/remove/", members.member_remove, name="member_remove"),
     path("members/<int:membership_id>/resend/", members.member_invitation_resend,

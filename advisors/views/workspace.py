@@ -29,6 +29,7 @@ from advisors.forms import (
 )
 from advisors.models import Action, Membership, Note, Referral, Share
 from readiness.charts import radar_chart
+from readiness.dma import dma_profile
 from readiness.reports.selectors import results_context
 from readiness.services import framework_current
 from readiness.spreadsheets import defuse_formulas
@@ -75,6 +76,7 @@ def review_context(request: HttpRequest, share: Share,
         "notes": Note.objects.filter(share__in=case).select_related("author"),
         "actions": Action.objects.filter(share__in=case),
         "referral_form": ReferralForm(country=share.assessment.country),
+        "dma": dma_profile((share.assessment.scores or {}).get("dimensions") or {}),
         "referrals": [(referral, (referral_forms or {}).get(referral.pk)
                        or ReferralUpdateForm(instance=referral), referral_steps[referral.pk])
                       for referral in Referral.objects.filter(share__in=case)
