@@ -156,9 +156,22 @@ def test_a_removed_member_can_no_longer_sign_in_and_their_cases_are_unassigned(h
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_manager_invites_an_advisor_who_activates_the_account(page, chromium, live_server,
+def test_a_manager_invites_an_advisor_who_activates_the_account(page, chromium, live_server, framework,
                                                                 artifacts_dir):
+    import datetime
+
+    from django.utils import timezone
+
+    from programmes.models import Programme
+    from tests.factories import make_submitted
+
     hub = Organisation.objects.create(name="North West Hub", slug="nw-hub")
+    Programme.objects.create(slug="grant", name="Adoption Grant", country="GB",
+                             summary="A grant.", source_title="Test",
+                             facts_as_of=datetime.date(2026, 11, 30))
+    firm, _ = make_submitted(company_name="Pennine Metals")
+    services.share_create(assessment=firm, organisation=hub)
+    assert firm.submitted_at.date() == timezone.localdate()
     mona = get_user_model().objects.create_user("mona", password=PASSWORD, first_name="Mona")
     Membership.objects.create(user=mona, organisation=hub, role="manager")
 
@@ -189,4 +202,24 @@ def test_a_manager_invites_an_advisor_who_activates_the_account(page, chromium, 
     invitee.get_by_role("button", name="Sign in").click()
     set_up_second_factor_in_browser(invitee, get_user_model().objects.get(username="raj@hub.example"))
     expect(invitee.get_by_role("heading", level=1)).to_contain_text("Caseload of North West Hub")
+
+    # The new advisor refers the shared firm, records the award, and sees it in the KPIs.
+    invitee.get_by_role("link", name="Pennine Metals").click()
+    invitee.locator("#referrals").get_by_label("Programme").select_option(
+        label="Adoption Grant (GB)")
+    invitee.get_by_role("button", name="Refer the firm").click()
+    card = invitee.locator("#referrals .referral")
+    card.get_by_text("Record progress").click()
+    card.get_by_role("combobox", name="Status").select_option("awarded")
+    card.get_by_label("Grant awarded").fill("20000")
+    card.get_by_label("The firm's own investment").fill("25000")
+    card.get_by_label("Currency").fill("GBP")
+    card.get_by_role("button", name="Save").click()
+    expect(card.locator(".referral-status")).to_contain_text("Awarded")
+    invitee.get_by_role("link", name="KPIs").click()
+    expect(invitee.locator("#kpi-summary")).to_contain_text("Firms served")
+    expect(invitee.get_by_role("region", name="Investment")).to_contain_text("45,000")
+    invitee.screenshot(path=str(artifacts_dir / "advisor-kpis.png"), full_page=True)
+    invitee.get_by_role("link", name="Impact").click()
+    expect(invitee.locator("#impact-table")).to_contain_text("All supported firms")
     context.close()

@@ -19,12 +19,12 @@ from programmes.models import Kind
 
 
 def _month(request: HttpRequest) -> datetime.date:
-    """The month asked for (?month=2026-10), else the last full month; nonsense is ignored."""
+    """The month asked for (?month=2026-10), else this month so far; nonsense is ignored."""
     today = timezone.localdate()
     try:
         first = datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
-        first = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        first = today.replace(day=1)
     return min(first, today.replace(day=1))
 
 
@@ -61,6 +61,7 @@ def kpi_page(request: HttpRequest) -> HttpResponse:
     report, scope = _report(request)
     return render(request, "advisors/kpi.html", {
         "report": report, "scope": scope or "all organisations",
+        "to_date": report.month == timezone.localdate().strftime("%Y-%m"),
         "synthetic": scope is not None and scope.is_synthetic,
         "tables": {name: table for name, table in _tables(report).items() if name != "firms served"},
     })
