@@ -116,13 +116,27 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
         },
         "Match": {
             "type": "object",
-            "required": ["programme", "name", "country", "relevance", "reasons"],
+            "required": ["programme", "name", "country", "relevance", "reasons", "status",
+                         "status_checked_on", "stale"],
             "properties": {
                 "programme": {"type": "string", "description": "The programme's slug"},
                 "name": {"type": "string"},
                 "country": {"type": "string"},
                 "relevance": {"type": "number", "minimum": 0, "maximum": 1},
                 "reasons": {"type": "array", "items": {"type": "string"}},
+                "status": {"type": "string", "enum": ["open", "closed", "paused", "suspended",
+                                                      "unknown"],
+                           "description": "The status that holds for the firm (its region's "
+                                          "where recorded); 'unknown' is never open"},
+                "status_checked_on": {"type": ["string", "null"], "format": "date",
+                                      "description": "The day the status was confirmed from a "
+                                                     "source"},
+                "stale": {"type": "boolean",
+                          "description": "The status was checked more than 365 days before "
+                                         "as_of, or never"},
+                "conditions": {"type": "array", "items": {"type": "string"},
+                               "description": "What we could not decide and the firm should "
+                                              "check (a conditional match)"},
             },
         },
         "NearMiss": {
@@ -147,13 +161,16 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
         },
         "Evaluation": {
             "type": "object",
-            "required": ["framework_version", "scores", "priorities", "matches", "near_misses"],
+            "required": ["framework_version", "scores", "priorities", "matches", "tools",
+                         "near_misses"],
             "properties": {
                 "framework_version": {"type": "integer"},
                 "scores": {"$ref": "#/components/schemas/Scores"},
                 "priorities": {"type": "array",
                                "items": {"$ref": "#/components/schemas/Priority"}},
                 "matches": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}},
+                "tools": {"type": "array", "items": {"$ref": "#/components/schemas/Match"},
+                          "description": "Self-assessment and diagnostic tools, listed apart"},
                 "near_misses": {"type": "array",
                                 "items": {"$ref": "#/components/schemas/NearMiss"}},
             },

@@ -8,8 +8,16 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from programmes.matching import FirmProfile, MatchResult, ProgrammeRecord, match
+from programmes.matching import (
+    FirmProfile,
+    MatchResult,
+    ProgrammeRecord,
+    RegionalStatus,
+    Round,
+    match,
+)
 from programmes.models import Programme
+from programmes.sme_rules import sme_rules
 from readiness.models import Assessment
 from readiness.selectors import AssessmentResults, assessment_results
 
@@ -75,7 +83,28 @@ def programme_record(programme: Programme) -> ProgrammeRecord:
         summary=programme.summary,
         how_to_apply=programme.how_to_apply,
         apply_url=programme.apply_url,
+        status=programme.status,
+        status_checked_on=programme.status_checked_on,
+        regional_status=tuple(
+            RegionalStatus(region=e["region"], status=e["status"],
+                           status_checked_on=_day(e.get("status_checked_on")),
+                           note=e.get("note") or "")
+            for e in programme.regional_status
+        ),
+        primary_kind=programme.primary_kind,
+        cost_to_firm=programme.cost_to_firm,
+        rounds=tuple(
+            Round(name=r["name"], opens_on=_day(r.get("opens_on")),
+                  closes_on=_day(r.get("closes_on")))
+            for r in programme.rounds
+        ),
+        sme_rule=sme_rules().get(programme.sme_rule) if programme.sme_rule else None,
+        successor=programme.successor,
     )
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
 
 
 def programme_records(programmes: Iterable[Programme] | None = None) -> list[ProgrammeRecord]:
