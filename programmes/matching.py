@@ -114,6 +114,23 @@ class Round:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """Who delivers a programme where, with the contact route they publish."""
+
+    institution: str
+    institution_name: str = ""
+    regions: tuple[str, ...] = ()  # empty: the whole country
+    contact_label: str = ""
+    contact_url: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.contact_label or self.institution_name or self.institution
+
+
+@dataclass(frozen=True)
 class ProgrammeRecord:
     """One programme as matching sees it; empty eligibility lists mean "no restriction"."""
 
@@ -145,6 +162,7 @@ class ProgrammeRecord:
     rounds: tuple[Round, ...] = ()
     sme_rule: SmeRule | None = None
     successor: str = ""
+    delivery: tuple[Delivery, ...] = ()
 
     @property
     def main_kind(self) -> str:
@@ -189,6 +207,11 @@ class Match:
     status_checked_on: datetime.date | None = None
     stale: bool = True
     conditions: list[str] = field(default_factory=list)
+    contacts: list[Delivery] = field(default_factory=list)
+
+    @property
+    def status_text(self) -> str:
+        return status_phrase(self.status, self.status_checked_on, self.stale)
 
     @property
     def conditional(self) -> bool:
@@ -257,6 +280,7 @@ class MatchResult:
     matches: list[Match] = field(default_factory=list)
     near_misses: list[NearMiss] = field(default_factory=list)  # every programme with a blocker
     tools: list[Match] = field(default_factory=list)
+    region: str = ""  # the firm's, so that programme pages can show its local partner
 
     @property
     def total(self) -> int:
@@ -333,12 +357,14 @@ def match(
         view = status_on(programme, profile, as_of)
         found = Match(programme.slug, programme.name, programme.country, relevance,
                       eligibility_reasons + fit_reasons, programme, view.status,
-                      view.checked_on, view.stale, conditions)
+                      view.checked_on, view.stale, conditions,
+                      delivery_for(programme, profile.region))
         (tools if programme.is_tool else matches).append(found)
     matches.sort(key=lambda m: (-m.relevance, m.name))
     tools.sort(key=lambda m: m.name)
     near.sort(key=lambda n: (n.elsewhere, len(n.blockers), -n.relevance, n.name))
-    return MatchResult(as_of=as_of, matches=matches, near_misses=near, tools=tools)
+    return MatchResult(as_of=as_of, matches=matches, near_misses=near, tools=tools,
+                       region=profile.region)
 
 
 # Eligibility -----------------------------------------------------------------------------------
@@ -533,6 +559,45 @@ def status_on(
         return StatusView("unknown", None, True, region, note, by_dates=True)
     stale = checked is None or (as_of - checked).days > STALE_AFTER_DAYS
     return StatusView(status, checked, stale, region, note)
+
+
+def standing(profile: FirmProfile, programme: ProgrammeRecord, as_of: datetime.date) -> str:
+    """Where one programme stands for a firm, in a sentence: what a firm is told when a change
+    to the programme's status or rules changes it (see advisors.services)."""
+    blockers, _reasons, conditions = check_eligibility(profile, programme, as_of)
+    if blockers:
+        return " ".join(b.message for b in blockers)
+    view = status_on(programme, profile, as_of)
+    phrase = status_phrase(view.status, view.checked_on, view.stale)
+    kind = "a tool you can use" if programme.is_tool else "a programme you qualify for"
+    check = f" {' '.join(conditions)}" if conditions else ""
+    return f"It is {kind}. {phrase}.{check}"
+
+
+def delivery_for(programme: ProgrammeRecord, region: str) -> list[Delivery]:
+    """Who delivers it for a firm in ``region``: the partners serving that region, else those
+    serving the whole country. Never another region's partner (a Bolton firm is not sent to
+    London's)."""
+    if region:
+        local = [d for d in programme.delivery
+                 if any(_same_region(r, region) for r in d.regions)]
+        if local:
+            return local
+    return [d for d in programme.delivery if not d.regions]
+
+
+def status_phrase(status: str, checked_on: datetime.date | None, stale: bool) -> str:
+    """The status in a few words for a card or a table: never "open" unless confirmed."""
+    if status == "open" and checked_on and not stale:
+        return f"Open (confirmed on {_date(checked_on)})"
+    if status == "open" and checked_on:
+        return f"Last confirmed open on {_date(checked_on)}"
+    if status in NOT_RUNNING:
+        label = NOT_RUNNING[status].capitalize()
+        return f"{label} (confirmed on {_date(checked_on)})" if checked_on else label
+    if checked_on:
+        return f"Status unknown (last checked on {_date(checked_on)})"
+    return "Status unknown: not confirmed from a source"
 
 
 def _same_region(recorded: str, region: str) -> bool:

@@ -82,15 +82,36 @@ class Institution(models.Model):
         return self.name
 
 
+STALE_AFTER_DAYS = 365  # as programmes.matching: a status checked longer ago is stale
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def open_on(self, day: datetime.date) -> ProgrammeQuerySet:
+        """Confirmed open (not stale) and within its dates: never an unchecked status."""
         return self.filter(
             Q(opens_on__isnull=True) | Q(opens_on__lte=day),
             Q(closes_on__isnull=True) | Q(closes_on__gte=day),
+            status=Status.OPEN,
+            status_checked_on__gte=day - datetime.timedelta(days=STALE_AFTER_DAYS),
         )
 
     def closed_on(self, day: datetime.date) -> ProgrammeQuerySet:
-        return self.filter(Q(opens_on__gt=day) | Q(closes_on__lt=day))
+        return self.filter(Q(opens_on__gt=day) | Q(closes_on__lt=day)
+                           | Q(status__in=[Status.CLOSED, Status.PAUSED, Status.SUSPENDED]))
+
+    def needs_checking_on(self, day: datetime.date) -> ProgrammeQuerySet:
+        """The staff queue: status unknown, checked over a year ago, or closing within 30 days
+        (its close date or a round's; rounds are JSON, so those are picked out in Python)."""
+        soon = day + datetime.timedelta(days=30)
+        stale = Q(status=Status.UNKNOWN) | Q(status_checked_on__isnull=True) | Q(
+            status_checked_on__lt=day - datetime.timedelta(days=STALE_AFTER_DAYS)
+        )
+        closing = Q(closes_on__gte=day, closes_on__lte=soon)
+        round_slugs = [
+            slug for slug, rounds in self.exclude(rounds=[]).values_list("slug", "rounds")
+            if any(_closes_between(r, day, soon) for r in rounds)
+        ]
+        return self.filter(stale | closing | Q(slug__in=round_slugs))
 
 
 class Programme(models.Model):
@@ -256,8 +277,17 @@ class Programme(models.Model):
             raise ValidationError(errors)
 
     def is_open_on(self, day: datetime.date) -> bool:
-        return (self.opens_on is None or self.opens_on <= day) and (
-            self.closes_on is None or day <= self.closes_on
+        """Confirmed open, not stale, and within its dates; an unknown status is not open."""
+        return (
+            self.status == Status.OPEN
+            and not self.is_stale_on(day)
+            and (self.opens_on is None or self.opens_on <= day)
+            and (self.closes_on is None or day <= self.closes_on)
+        )
+
+    def is_stale_on(self, day: datetime.date) -> bool:
+        return self.status_checked_on is None or (
+            (day - self.status_checked_on).days > STALE_AFTER_DAYS
         )
 
     @property
@@ -267,6 +297,16 @@ class Programme(models.Model):
     @property
     def kind_keys(self) -> list[str]:
         return sorted(kind.key for kind in self.kinds.all())
+
+
+def _closes_between(round_: object, start: datetime.date, end: datetime.date) -> bool:
+    if not isinstance(round_, dict):
+        return False
+    try:
+        closes = _date_or_none(round_.get("closes_on"))
+    except ValueError:
+        return False
+    return closes is not None and start <= closes <= end
 
 
 def _date_or_none(value: object) -> datetime.date | None:

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from programmes.matching import (
+    Delivery,
     FirmProfile,
     MatchResult,
     ProgrammeRecord,
@@ -16,7 +17,7 @@ from programmes.matching import (
     Round,
     match,
 )
-from programmes.models import Programme
+from programmes.models import Institution, Programme
 from programmes.sme_rules import sme_rules
 from readiness.models import Assessment
 from readiness.selectors import AssessmentResults, assessment_results
@@ -61,12 +62,25 @@ def programme_get(*, slug: str) -> Programme | None:
     )
 
 
-def programme_record(programme: Programme) -> ProgrammeRecord:
+def programme_record(
+    programme: Programme,
+    *,
+    institution_names: dict[str, str] | None = None,
+    kinds: Iterable[str] | None = None,
+) -> ProgrammeRecord:
+    """A programme as matching sees it. ``kinds`` stands in for the relation when the programme
+    is a past version (a historical record has no many-to-many)."""
+    names = institution_names if institution_names is not None else (
+        dict(Institution.objects.filter(
+            slug__in=[d.get("institution") for d in programme.delivery]
+        ).values_list("slug", "name")) if programme.delivery else {}
+    )
     return ProgrammeRecord(
         slug=programme.slug,
         name=programme.name,
         country=programme.country,
-        kinds=tuple(sorted(k.key for k in programme.kinds.all())),
+        kinds=tuple(sorted(kinds if kinds is not None
+                           else (k.key for k in programme.kinds.all()))),
         eligible_countries=tuple(programme.eligible_countries),
         eligible_regions=tuple(programme.eligible_regions),
         eligible_sectors=tuple(programme.eligible_sectors),
@@ -100,6 +114,16 @@ def programme_record(programme: Programme) -> ProgrammeRecord:
         ),
         sme_rule=sme_rules().get(programme.sme_rule) if programme.sme_rule else None,
         successor=programme.successor,
+        delivery=tuple(
+            Delivery(institution=d["institution"],
+                     institution_name=names.get(d["institution"], ""),
+                     regions=tuple(d.get("regions") or ()),
+                     contact_label=d.get("contact_label") or "",
+                     contact_url=d.get("contact_url") or "",
+                     contact_email=d.get("contact_email") or "",
+                     contact_phone=d.get("contact_phone") or "")
+            for d in programme.delivery
+        ),
     )
 
 
@@ -110,7 +134,8 @@ def _day(value: str | None) -> datetime.date | None:
 def programme_records(programmes: Iterable[Programme] | None = None) -> list[ProgrammeRecord]:
     if programmes is None:
         programmes = Programme.objects.prefetch_related("kinds")
-    return [programme_record(p) for p in programmes]
+    names = dict(Institution.objects.values_list("slug", "name"))
+    return [programme_record(p, institution_names=names) for p in programmes]
 
 
 def profile_of(assessment: Assessment) -> FirmProfile:
