@@ -82,6 +82,7 @@ RELEVANCE_WEIGHTS = {"fit": 0.5, "level": 0.25, "stage": 0.25}
 NEUTRAL = 0.5
 MANUFACTURING = frozenset(f"{n:02d}" for n in range(10, 34))
 STALE_AFTER_DAYS = 365
+NEAR_OPENING_DAYS = 365  # a programme opening later than this is not something to act on yet
 SMALL_FIRM = 50  # headcount below which a membership or a fee is a real hurdle
 ACCESS_PENALTY = 0.1
 RULE_CODES = frozenset({"region", "size", "turnover", "sector"})
@@ -241,6 +242,7 @@ class NearMiss:
     blockers: list[Blocker]
     programme: ProgrammeRecord
     relevance: float = 0.0
+    far_off: bool = False  # opens more than NEAR_OPENING_DAYS after as_of
 
     @property
     def codes(self) -> list[str]:
@@ -255,7 +257,7 @@ class NearMiss:
     def actionable(self) -> bool:
         """A near miss a firm can act on: a round not yet open, or one rule it fails at home."""
         codes = set(self.codes)
-        if "country" in codes or "closed" in codes:
+        if "country" in codes or "closed" in codes or self.far_off:
             return False
         if codes == {"not_yet_open"}:
             return True
@@ -349,9 +351,11 @@ def match(
         relevance, fit_reasons = relevance_of(programme, scores, priorities, names,
                                               employees=profile.employees)
         if blockers:
+            opening = _next_opening(programme, as_of)
+            far_off = opening is not None and (opening - as_of).days > NEAR_OPENING_DAYS
             near.append(
                 NearMiss(programme.slug, programme.name, programme.country, blockers, programme,
-                         relevance)
+                         relevance, far_off)
             )
             continue
         view = status_on(programme, profile, as_of)
@@ -515,6 +519,8 @@ def _check_size(profile, programme, blockers, reasons, conditions) -> None:
             limits.append((False, f"Your turnover of {yours} is above its limit of {limit}.",
                            Blocker("turnover", f"{prefix} with a turnover of at most {limit}; "
                                                f"yours is {yours}.")))
+    if rule is not None:
+        limits = _rule_caveats(rule, profile, limits, conditions)
     if not limits:
         return
     met = [text for ok, text, _b in limits if ok is True]
@@ -540,6 +546,35 @@ def _check_size(profile, programme, blockers, reasons, conditions) -> None:
         return
     reasons.extend(met)
     conditions.extend(undecided)
+
+
+def _next_opening(programme: ProgrammeRecord, as_of: datetime.date) -> datetime.date | None:
+    """When a programme not yet open opens: its own opening, else its next round's."""
+    if programme.opens_on and programme.opens_on > as_of:
+        return programme.opens_on
+    later = [r.opens_on for r in programme.rounds if r.opens_on and r.opens_on > as_of]
+    return min(later) if later else None
+
+
+def _rule_caveats(rule: SmeRule, profile: FirmProfile, limits: list, conditions: list[str]):
+    """What a country SME rule asks that the profile cannot answer, as conditions to check."""
+    if not rule.covers(profile.sector):
+        conditions.append(f"Check that your firm is an SME under this rule ({rule.description}): "
+                          "our sources do not give its limit for your sector.")
+        return []
+    if rule.max_balance_sheet is not None:
+        # Over the turnover limit, a firm still qualifies on its balance sheet (the EU rule).
+        sheet = _money(rule.max_balance_sheet, rule.turnover_currency)
+        limits = [
+            (None, f"{text} You still qualify if your balance sheet total is at most {sheet}; "
+                   "check it.", None) if b is not None and b.code == "turnover" else (ok, text, b)
+            for ok, text, b in limits
+        ]
+    if rule.max_total_assets is not None:
+        conditions.append(f"Check that your total assets are below "
+                          f"{_money(rule.max_total_assets, rule.turnover_currency)}: the rule "
+                          "asks it and we do not.")
+    return limits
 
 
 def status_on(

@@ -38,9 +38,21 @@ class SmeRule:
     turnover_currency: str = ""
     combine: str = "all"  # "all": every limit; "any": one limit met is enough
     sector_overrides: tuple[SectorLimit, ...] = ()
+    # Tests we cannot run because the profile does not ask for them: a firm over the turnover
+    # limit may still qualify on its balance sheet (the EU rule); total assets (Korea's) are
+    # always something the firm must check itself.
+    max_balance_sheet: Decimal | None = None
+    max_total_assets: Decimal | None = None
+    turnover_basis: str = ""
     source_title: str = ""
     source_url: str = ""
     source_read_on: str = ""
+
+    def covers(self, sector: str) -> bool:
+        """Whether we know any limit for this sector: Korea's ceilings exist for every industry,
+        but our sources give only some."""
+        staff, turnover = self.limits_for(sector)
+        return staff is not None or turnover is not None
 
     def limits_for(self, sector: str) -> tuple[int | None, Decimal | None]:
         """The headcount and turnover limits that apply to a firm of this ISIC division."""
@@ -121,6 +133,9 @@ def parse_sme_rules(data: Mapping[str, Any]) -> dict[str, SmeRule]:
             turnover_currency=str(entry.get("turnover_currency") or "").upper(),
             combine=combine,
             sector_overrides=overrides,
+            max_balance_sheet=_decimal(entry.get("max_balance_sheet"), where),
+            max_total_assets=_decimal(entry.get("max_total_assets"), where),
+            turnover_basis=str(entry.get("turnover_basis") or ""),
             source_title=str(source.get("title") or ""),
             source_url=str(source.get("url") or ""),
             source_read_on=str(source.get("read_on") or ""),

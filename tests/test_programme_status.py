@@ -350,3 +350,12 @@ def test_standing_changes_when_the_status_changes():
     assert standing(FIRM, open_, TODAY) == ("It is a programme you qualify for. Open (confirmed "
                                             "on 1 June 2026).")
     assert standing(FIRM, suspended, TODAY) == "It is suspended, as confirmed on 1 June 2026."
+
+
+def test_a_programme_opening_years_later_is_not_a_near_miss(spec):
+    soon = ProgrammeRecord(slug="soon", name="Soon", opens_on=datetime.date(2027, 4, 1), **BASE)
+    later = ProgrammeRecord(slug="later", name="Later", opens_on=datetime.date(2030, 1, 1),
+                            **BASE)
+    result = run(spec, [soon, later])
+    assert [n.slug for n in result.near_misses_here] == ["soon"]
+    assert [n.slug for n in result.ruled_out] == ["later"]
