@@ -600,6 +600,10 @@ def standing(profile: FirmProfile, programme: ProgrammeRecord, as_of: datetime.d
     """Where one programme stands for a firm, in a sentence: what a firm is told when a change
     to the programme's status or rules changes it (see advisors.services)."""
     blockers, _reasons, conditions = check_eligibility(profile, programme, as_of)
+    rules = [b for b in blockers if b.code not in DATE_CODES]
+    if rules:
+        # Not for this firm whatever the status: a status change tells it nothing new.
+        return " ".join(b.message for b in rules)
     if blockers:
         return " ".join(b.message for b in blockers)
     view = status_on(programme, profile, as_of)

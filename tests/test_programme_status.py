@@ -359,3 +359,11 @@ def test_a_programme_opening_years_later_is_not_a_near_miss(spec):
     result = run(spec, [soon, later])
     assert [n.slug for n in result.near_misses_here] == ["soon"]
     assert [n.slug for n in result.ruled_out] == ["later"]
+
+
+def test_standing_of_a_firm_the_rules_exclude_ignores_the_status():
+    open_ = ProgrammeRecord(slug="p", name="P", status="open", status_checked_on=FRESH,
+                            eligible_regions=("North West",), **BASE)
+    suspended = ProgrammeRecord(**{**open_.__dict__, "status": "suspended"})
+    wales = FirmProfile(country="GB", region="Wales", employees=45, sector="25")
+    assert standing(wales, open_, TODAY) == standing(wales, suspended, TODAY)
