@@ -87,12 +87,19 @@ STALE_AFTER_DAYS = 365  # as programmes.matching: a status checked longer ago is
 
 class ProgrammeQuerySet(models.QuerySet):
     def open_on(self, day: datetime.date) -> ProgrammeQuerySet:
-        """Confirmed open (not stale) and within its dates: never an unchecked status."""
+        """Within its dates and confirmed open (not stale) on ``day``; never an unchecked status.
+
+        A status checked after ``day`` says nothing about it, so then the recorded dates decide
+        (as in ``programmes.matching.status_on``).
+        """
+        confirmed = Q(status=Status.OPEN, status_checked_on__lte=day,
+                      status_checked_on__gte=day - datetime.timedelta(days=STALE_AFTER_DAYS))
+        by_dates = Q(status_checked_on__gt=day) & (Q(opens_on__isnull=False)
+                                                   | Q(closes_on__isnull=False))
         return self.filter(
             Q(opens_on__isnull=True) | Q(opens_on__lte=day),
             Q(closes_on__isnull=True) | Q(closes_on__gte=day),
-            status=Status.OPEN,
-            status_checked_on__gte=day - datetime.timedelta(days=STALE_AFTER_DAYS),
+            confirmed | by_dates,
         )
 
     def closed_on(self, day: datetime.date) -> ProgrammeQuerySet:
@@ -278,12 +285,12 @@ class Programme(models.Model):
 
     def is_open_on(self, day: datetime.date) -> bool:
         """Confirmed open, not stale, and within its dates; an unknown status is not open."""
-        return (
-            self.status == Status.OPEN
-            and not self.is_stale_on(day)
-            and (self.opens_on is None or self.opens_on <= day)
-            and (self.closes_on is None or day <= self.closes_on)
+        within = (self.opens_on is None or self.opens_on <= day) and (
+            self.closes_on is None or day <= self.closes_on
         )
+        if self.status_checked_on is not None and self.status_checked_on > day:
+            return within and (self.opens_on is not None or self.closes_on is not None)
+        return within and self.status == Status.OPEN and not self.is_stale_on(day)
 
     def is_stale_on(self, day: datetime.date) -> bool:
         return self.status_checked_on is None or (
