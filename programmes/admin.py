@@ -82,8 +82,8 @@ class InstitutionAdmin(admin.ModelAdmin):
 @admin.register(Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
     form = ProgrammeAdminForm
-    list_display = ["name", "country", "kinds_list", "status", "status_checked_on",
-                    "check_reason", "open_today", "closes_on", "facts_as_of"]
+    list_display = ["name", "country", "status", "status_checked_on", "check_reason",
+                    "open_today", "closes_on"]
     list_filter = [NeedsCheckingFilter, "status", "country", "kinds", OpenNowFilter]
     search_fields = ["name", "slug", "summary", "description", "institutions__name"]
     filter_horizontal = ["institutions", "kinds"]
@@ -123,7 +123,8 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
         reasons = []
         if obj.status == Status.UNKNOWN:
             reasons.append(str(_("status unknown")))
-        elif obj.status_checked_on and (today - obj.status_checked_on).days > STALE_AFTER_DAYS:
+        elif (obj.status_checked_on and obj.status != Status.CLOSED
+              and (today - obj.status_checked_on).days > STALE_AFTER_DAYS):
             reasons.append(str(_("checked over a year ago")))
         closes = [obj.closes_on] + [_day(r.get("closes_on")) for r in obj.rounds
                                     if isinstance(r, dict)]

@@ -474,8 +474,7 @@ def _check_size(profile, programme, blockers, reasons, conditions) -> None:
     if rule is not None:
         max_staff, max_turnover = rule.limits_for(profile.sector)
         currency, combine = rule.turnover_currency, rule.combine
-        what = rule.description or f"an SME under the {rule.key} rule"
-        prefix = f"It is for SMEs ({what})"
+        prefix = f"It is for SMEs under the {rule.key} rule"
     else:
         max_staff, max_turnover = programme.max_employees, programme.max_turnover
         currency, combine = programme.max_turnover_currency, programme.size_rule

@@ -107,12 +107,14 @@ class ProgrammeQuerySet(models.QuerySet):
                            | Q(status__in=[Status.CLOSED, Status.PAUSED, Status.SUSPENDED]))
 
     def needs_checking_on(self, day: datetime.date) -> ProgrammeQuerySet:
-        """The staff queue: status unknown, checked over a year ago, or closing within 30 days
+        """The staff queue: status unknown, checked over a year ago (unless closed), or closing
+        within 30 days
         (its close date or a round's; rounds are JSON, so those are picked out in Python)."""
         soon = day + datetime.timedelta(days=30)
-        stale = Q(status=Status.UNKNOWN) | Q(status_checked_on__isnull=True) | Q(
+        # A closed programme stays closed: its old check needs no repeat.
+        stale = Q(status=Status.UNKNOWN) | Q(status_checked_on__isnull=True) | (Q(
             status_checked_on__lt=day - datetime.timedelta(days=STALE_AFTER_DAYS)
-        )
+        ) & ~Q(status=Status.CLOSED))
         closing = Q(closes_on__gte=day, closes_on__lte=soon)
         round_slugs = [
             slug for slug, rounds in self.exclude(rounds=[]).values_list("slug", "rounds")

@@ -50,6 +50,8 @@ def test_the_queue_holds_unknown_old_and_closing_soon_programmes_only(db):
         programme(slug="t-fresh", **base),
         programme(slug="t-unknown", **{**base, "status": "unknown", "status_checked_on": None}),
         programme(slug="t-old", **{**base, "status_checked_on": old}),
+        programme(slug="t-closed-long-ago", **{**base, "status": "closed",
+                                               "status_checked_on": old}),
         programme(slug="t-closing", **{**base, "closes_on": soon}),
         programme(slug="t-round", **{**base, "rounds": [
             {"name": "Spring", "opens_on": recent, "closes_on": soon}]}),

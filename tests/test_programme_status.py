@@ -290,8 +290,8 @@ def test_korea_rule_is_by_sales_per_industry_not_headcount():
     assert check_eligibility(big_staff, factory, TODAY)[0] == []
     (blocker,) = check_eligibility(over_sales, factory, TODAY)[0]
     assert blocker.code == "turnover"
-    assert blocker.message.startswith("It is for SMEs (a Korean SME by three-year average sales)"
-                                      " with a turnover of at most KRW 100,000,000,000")
+    assert blocker.message == ("It is for SMEs under the KR rule with a turnover of at most "
+                               "KRW 100,000,000,000; yours is KRW 120,000,000,000.")
     assert check_eligibility(electrical, factory, TODAY)[0] == []
     blockers, _reasons, conditions = check_eligibility(no_sales, factory, TODAY)
     assert blockers == [] and len(conditions) == 1
