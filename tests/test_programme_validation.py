@@ -201,7 +201,7 @@ def test_min_500_max_10_is_refused_by_the_admin_the_import_and_the_loader_alike(
     programme.refresh_from_db()
     assert programme.min_employees is None and programme.max_employees == 249
 
-    row = {c: "" for c in COLUMNS} | {
+    row = dict.fromkeys(COLUMNS, "") | {
         "slug": "test-import", "name": "Imported", "country": "GB", "summary": "S",
         "kinds": "advice", "source_title": "T", "facts_as_of": "2026-01-01",
         "min_employees": "500", "max_employees": "10"}
