@@ -164,6 +164,7 @@ class ProgrammeRecord:
     sme_rule: SmeRule | None = None
     successor: str = ""
     delivery: tuple[Delivery, ...] = ()
+    firm_types: tuple[str, ...] = ()  # conditions in words that the profile cannot decide
 
     @property
     def main_kind(self) -> str:

@@ -114,6 +114,7 @@ def programme_record(
         ),
         sme_rule=sme_rules().get(programme.sme_rule) if programme.sme_rule else None,
         successor=programme.successor,
+        firm_types=tuple(programme.firm_types),
         delivery=tuple(
             Delivery(institution=d["institution"],
                      institution_name=names.get(d["institution"], ""),
