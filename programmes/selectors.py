@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from programmes.matching import (
+    STALE_AFTER_DAYS,
     Delivery,
     FirmProfile,
     MatchResult,
@@ -23,6 +25,33 @@ from readiness.models import Assessment
 from readiness.selectors import AssessmentResults, assessment_results
 
 SEARCH_FIELDS = ("name", "summary", "description", "slug", "institutions__name")
+
+
+@dataclass(frozen=True)
+class Currency:
+    """How current the programme database is (the README states it)."""
+
+    programmes: int
+    confirmed: int  # statuses confirmed by a dated source
+    unknown: int
+    oldest_check: datetime.date | None  # the oldest status_checked_on in force
+    oldest_slug: str
+    stale_on: int  # confirmed statuses older than a year on ``day``
+    day: datetime.date
+
+
+def programme_currency(*, day: datetime.date | None = None) -> Currency:
+    """Counts and the oldest check of the statuses in force (every status but ``unknown``)."""
+    day = day or timezone.localdate()
+    rows = list(Programme.objects.values_list("slug", "status", "status_checked_on"))
+    known = [(checked, slug) for slug, status, checked in rows
+             if status != "unknown" and checked is not None]
+    oldest = min(known, default=(None, ""))
+    stale = sum(1 for checked, _slug in known
+                if (day - checked).days > STALE_AFTER_DAYS)
+    return Currency(programmes=len(rows), confirmed=len(known),
+                    unknown=sum(1 for _s, status, _c in rows if status == "unknown"),
+                    oldest_check=oldest[0], oldest_slug=oldest[1], stale_on=stale, day=day)
 
 
 def programme_list(

@@ -143,3 +143,35 @@ def test_a_change_that_does_not_touch_the_rules_queues_nothing(framework):
     changed.save()
     assert not DBTaskResult.objects.exists()
     assert not Share.objects.filter(programmes_changed_at__isnull=False).exists()
+
+
+# How current the database is ------------------------------------------------------------------
+
+
+def test_the_readme_states_the_oldest_check_computed_from_the_shipped_data(db):
+    from pathlib import Path
+
+    from programmes.selectors import programme_currency
+
+    call_command("load_programmes", verbosity=0)
+    currency = programme_currency()
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md")
+                      .read_text("utf-8").split())
+    assert currency.oldest_check is not None
+    assert (f"the oldest `status_checked_on` in force is {currency.oldest_check.isoformat()}"
+            in readme)
+    assert f"{currency.programmes} programmes" in readme
+    assert f"{currency.confirmed} statuses are confirmed" in readme
+    assert f"the other {currency.unknown} are `unknown`" in readme
+
+
+def test_the_currency_command_prints_the_same_figures(db, capsys):
+    from programmes.selectors import programme_currency
+
+    call_command("load_programmes", verbosity=0)
+    capsys.readouterr()
+    call_command("programme_currency")
+    out = capsys.readouterr().out
+    currency = programme_currency()
+    assert f"Oldest status_checked_on in force: {currency.oldest_check.isoformat()} " \
+           f"({currency.oldest_slug})." in out
