@@ -85,6 +85,14 @@ class Institution(models.Model):
 STALE_AFTER_DAYS = 365  # as programmes.matching: a status checked longer ago is stale
 
 
+def _days_before(day: datetime.date, days: int) -> datetime.date:
+    """``day`` less ``days``, held at the first representable date (an API filter may ask for
+    0001-01-01)."""
+    if day.toordinal() <= days:
+        return datetime.date.min
+    return day - datetime.timedelta(days=days)
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def open_on(self, day: datetime.date) -> ProgrammeQuerySet:
         """Within its dates and confirmed open (not stale) on ``day``; never an unchecked status.
@@ -93,7 +101,7 @@ class ProgrammeQuerySet(models.QuerySet):
         (as in ``programmes.matching.status_on``).
         """
         confirmed = Q(status=Status.OPEN, status_checked_on__lte=day,
-                      status_checked_on__gte=day - datetime.timedelta(days=STALE_AFTER_DAYS))
+                      status_checked_on__gte=_days_before(day, STALE_AFTER_DAYS))
         by_dates = Q(status_checked_on__gt=day) & (Q(opens_on__isnull=False)
                                                    | Q(closes_on__isnull=False))
         return self.filter(
@@ -110,10 +118,10 @@ class ProgrammeQuerySet(models.QuerySet):
         """The staff queue: status unknown, checked over a year ago (unless closed), or closing
         within 30 days
         (its close date or a round's; rounds are JSON, so those are picked out in Python)."""
-        soon = day + datetime.timedelta(days=30)
+        soon = day + datetime.timedelta(days=30) if day < datetime.date(9999, 12, 1) else day
         # A closed programme stays closed: its old check needs no repeat.
         stale = Q(status=Status.UNKNOWN) | Q(status_checked_on__isnull=True) | (Q(
-            status_checked_on__lt=day - datetime.timedelta(days=STALE_AFTER_DAYS)
+            status_checked_on__lt=_days_before(day, STALE_AFTER_DAYS)
         ) & ~Q(status=Status.CLOSED))
         closing = Q(closes_on__gte=day, closes_on__lte=soon)
         round_slugs = [

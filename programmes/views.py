@@ -51,6 +51,13 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     # A firm's results link here with its region, so the page names that region's partner only.
     region = normalise_region(programme.country, request.GET.get("region", "")[:64]) or ""
     delivery = delivery_for(record, region) if region else list(record.delivery)
+    institutions = list(programme.institutions.all())
+    if region:
+        # Partners that deliver only in other regions are not this firm's (a Bolton firm is not
+        # shown London's partner).
+        here = {d.institution for d in delivery}
+        elsewhere_only = {d.institution for d in record.delivery if d.regions} - here
+        institutions = [i for i in institutions if i.slug not in elsewhere_only]
     return render(
         request,
         "programmes/detail.html",
@@ -58,5 +65,5 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
          "status_text": status_phrase(programme.status, programme.status_checked_on,
                                       programme.is_stale_on(today)),
          "region": region, "region_name": region_label(programme.country, region) or region,
-         "delivery": delivery},
+         "delivery": delivery, "institutions": institutions},
     )

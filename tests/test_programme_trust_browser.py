@@ -50,6 +50,7 @@ def test_a_bolton_firm_sees_status_checked_on_and_its_own_regions_contact(page, 
     expect(page.get_by_role("heading", name="Who to contact in North West")).to_be_visible()
     expect(delivery).to_contain_text("Made Smarter: register for your region")
     expect(delivery).not_to_contain_text("London & Partners")
+    expect(page.locator("main")).not_to_contain_text("Delivers Made Smarter in London")
     expect(page.get_by_test_id("programme-status")).to_contain_text(checked)
     page.screenshot(path=str(artifacts_dir / "programme-page-north-west.png"), full_page=True)
 

@@ -278,3 +278,10 @@ def test_load_programmes_command_loads_the_shipped_fixtures(db):
     for programme in Programme.objects.prefetch_related("kinds"):
         programme.pending_kinds = programme.kind_keys
         programme.full_clean()
+
+
+def test_open_on_the_first_representable_day_is_not_an_error(db):
+    assert programmes_load(data=fixture(RECORD)).ok
+    assert list(Programme.objects.open_on(datetime.date.min)) == []
+    assert [p.slug for p in Programme.objects.needs_checking_on(datetime.date.max)] == [
+        "test-adoption"]  # checked in 2026: long stale by then
