@@ -93,8 +93,7 @@ def test_programmes_list_and_detail_per_the_document(api_schema):
     one = call_validated(api_schema, "/programmes/{slug}", "GET",
                          path_parameters={"slug": "us-mep"}).json()
     assert one["eligibility"]["max_employees"] == 499
-    # Dated by its newest fact (the Ohio suspension reported in January 2026), not 2020.
-    assert one["source"]["facts_as_of"] > "2020-11-30"
+    assert one["source"]["facts_as_of"] == "2026-01-15"  # its newest fact: the FY2026 bill
     ohio = next(r for r in one["regional_status"] if r["region"] == "OH")
     assert ohio["status"] == "suspended" and ohio["status_checked_on"]
     assert one["status"] in {"open", "unknown"} and one["open_now"] is (one["status"] == "open"
