@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('advisors', '0001_initial'),
+        ('advisors', '0003_referral'),
     ]
 
     operations = [
