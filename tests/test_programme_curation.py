@@ -20,7 +20,7 @@ from advisors import services as advisor_services
 from advisors.models import Coverage, Membership, Organisation, Share
 from programmes.models import Programme
 from programmes.services import programmes_load
-from tests.factories import make_submitted
+from tests.factories import make_submitted, sign_in
 from tests.test_programme_validation import RECORD, fixture
 
 
@@ -72,7 +72,7 @@ def test_staff_see_the_queue_with_the_reason_for_each(client, db):
         programme(slug="t-fresh", name="Fresh check", rounds=[]),
     )).ok
     staff = get_user_model().objects.create_superuser("staff", "s@example.com", "pw-123456")
-    client.force_login(staff)
+    sign_in(client, staff)
     page = client.get(reverse("admin:programmes_programme_changelist") + "?needs_checking=yes")
     html = page.content.decode()
     assert page.status_code == 200
@@ -129,7 +129,7 @@ def test_a_status_change_rematches_in_the_background_emails_verified_firms_and_f
     advisor = get_user_model().objects.create_user("ann", password="x-unused-x")
     Membership.objects.create(user=advisor, organisation=hub)
     browser = Client()
-    browser.force_login(advisor)
+    sign_in(browser, advisor)
     caseload = browser.get(reverse("advisors:caseload")).content.decode()
     assert 'data-testid="programmes-changed"' in caseload
     assert caseload.count('data-testid="programmes-changed"') == 1

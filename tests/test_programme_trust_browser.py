@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from programmes.models import Programme
-from tests.factories import make_submitted
+from tests.factories import make_submitted, set_up_second_factor_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,11 +57,13 @@ def test_a_bolton_firm_sees_status_checked_on_and_its_own_regions_contact(page, 
 
 def test_staff_work_the_needs_checking_queue(page, artifacts_dir):
     call_command("load_programmes", verbosity=0)
-    get_user_model().objects.create_superuser("curator", "c@example.com", "curate-1234-pw")
+    curator = get_user_model().objects.create_superuser("curator", "c@example.com",
+                                                        "curate-1234-pw")
     page.goto(reverse("admin:login"))
     page.get_by_label("Username").fill("curator")
     page.get_by_label("Password").fill("curate-1234-pw")
     page.get_by_role("button", name="Log in").click()
+    set_up_second_factor_in_browser(page, curator)
 
     page.goto(reverse("admin:programmes_programme_changelist"))
     page.get_by_role("link", name="Needs checking").click()

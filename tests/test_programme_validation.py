@@ -25,6 +25,7 @@ from programmes.services import (
     programmes_import,
     programmes_load,
 )
+from tests.factories import sign_in
 
 INSTITUTIONS = [
     {"slug": "test-agency", "name": "Test Agency", "country": "GB", "url": "https://example.org/",
@@ -67,7 +68,7 @@ def fixture(*records, fmt="programmes/2"):
 @pytest.fixture
 def staff_client(client, db):
     user = get_user_model().objects.create_superuser("staff", "staff@example.com", "pw-123456")
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
