@@ -320,3 +320,80 @@ def fund(offer: FundingOffer, use_case: UseCase, cost: CostRange) -> Funding:
     return Funding(offer.slug, offer.name, kinds, share, cap, cap_currency if cap else "",
                    CostRange(net(cost.low), net(cost.high), cost.currency),
                    "net of its published match rate" + (" and cap" if cap is not None else ""))
+
+
+# Words for owners --------------------------------------------------------------------------------
+
+CURRENCY_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "SGD": "S$", "KRW": "₩", "TWD": "NT$"}
+
+
+def money(amount: int, currency: str) -> str:
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{amount:,}" if symbol else f"{currency} {amount:,}"
+
+
+def cost_text(cost: CostRange) -> str:
+    """A cost range as an owner reads it: "£3,000 to £15,000"."""
+    if cost.high == 0:
+        return "staff time only"
+    if cost.low == cost.high:
+        return money(cost.low, cost.currency)
+    return f"{money(cost.low, cost.currency)} to {money(cost.high, cost.currency)}"
+
+
+def funding_text(funding: Funding) -> str:
+    """What one programme would do for a project, in a phrase."""
+    if funding.share is None:
+        kinds = [KIND_WORDS.get(k, k) for k in funding.kinds]
+        return f"{funding.name} offers {_join(kinds)}"
+    part = f"{funding.name} could pay {funding.share:.0%}"
+    if funding.cap is not None:
+        part += f" up to {money(funding.cap, funding.cap_currency)}"
+    if funding.net_cost is not None:
+        part += f", leaving about {cost_text(funding.net_cost)} for you to pay"
+    return part
+
+
+KIND_WORDS = {
+    "grant": "a grant", "advice": "advice", "training": "training",
+    "demonstration": "a place to see it working", "rnd_funding": "R&D funding",
+    "network": "a network of peers", "self_assessment": "a self-assessment",
+}
+
+
+def owner_summary(*, firm_name: str, standing: str | None, plan: Plan) -> list[str]:
+    """Three sentences for the top of the results: where you stand, what first, what help."""
+    sentences = []
+    if standing:
+        sentences.append(f"{firm_name} {standing}.")
+    else:
+        sentences.append(f"{firm_name} marked every dimension not applicable, so we cannot say "
+                         "where it stands.")
+    first = plan.first_project
+    if first is None:
+        sentences.append("There is no next step to plan: you are at the top band, or at your "
+                         "own target, on every dimension you rated.")
+        sentences.append("The support section still lists the programmes open to you.")
+        return sentences
+    step, project = first
+    sentences.append(
+        f"Start with “{project.title}” ({step.dimension_name}, band {step.from_band} to "
+        f"{step.to_band}): typically {cost_text(project.cost)}, with results in "
+        f"{project.time_to_value}.")
+    if project.funded_by:
+        sentences.append(_capital(funding_text(project.funded_by[0])) + ".")
+    else:
+        sentences.append("None of the programmes matched to you funds or advises on this "
+                         "project; the support section lists what else is open to you.")
+    return sentences
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -268,3 +268,33 @@ class ResumeForm(forms.Form):
     def clean_link(self) -> str:
         value = self.cleaned_data["link"].strip().rstrip("/")
         return value.rsplit("/", 1)[-1]
+
+
+class PlanTargetsForm(forms.Form):
+    """The firm's own target band per dimension; the plan follows it (issue 13).
+
+    One optional choice per answered dimension below the top band: the bands from today's up to
+    5. Choosing today's band leaves the dimension out of the plan; leaving it blank keeps the
+    default (one band up on a top priority).
+    """
+
+    def __init__(self, *args, spec: FrameworkSpec, bands: dict[str, int | None],
+                 targets: dict[str, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = targets or {}
+        for key, dim in spec.dimensions.items():
+            band = bands.get(key)
+            if band is None or band >= 5:
+                continue
+            choices = [("", _("Default"))] + [
+                (str(b), f"{b}: {dim.bands[b].title}" + (" (today)" if b == band else ""))
+                for b in range(band, 6)
+            ]
+            self.fields[key] = forms.TypedChoiceField(
+                label=dim.name, choices=choices, coerce=int, empty_value=None, required=False,
+                initial=str(targets[key]) if key in targets else "",
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def targets(self) -> dict[str, int]:
+        return {key: value for key, value in self.cleaned_data.items() if value is not None}

@@ -172,7 +172,7 @@ def test_top_priority_matches_an_independent_computation(framework, client):
     priorities = element_text(page, "priorities")
     positions = [priorities.index(spec.dimensions[k].name) for k in ranked[:5]]
     assert positions == sorted(positions)
-    assert f"impact {impact(ranked[0]):.2f}" in priorities
+    assert f"Impact {impact(ranked[0]):.2f}" in priorities
 
 
 # --- Read-only after submission, re-assessment ------------------------------------------------

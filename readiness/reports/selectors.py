@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from programmes.matching import MatchResult
 from programmes.models import Programme
-from programmes.selectors import matches_for_assessment
+from programmes.planning import owner_summary
+from programmes.selectors import matches_for_assessment, plan_for_assessment
 from readiness.charts import radar_chart
 from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
@@ -28,7 +29,7 @@ from readiness.selectors import AssessmentResults, assessment_results
 TOP_PRIORITIES = 5
 SUMMARY_COUNT = 3
 # Bump when the report's layout changes in a way that should replace stored PDFs.
-REPORT_LAYOUT_VERSION = 1
+REPORT_LAYOUT_VERSION = 2
 # What the report shows of an advisor's note (see ``advisor_notes_for``).
 
 # Where a firm stands, in plain words, by the whole band of its overall score.
@@ -73,6 +74,9 @@ def results_context(
          "source": data.target_source[p.dimension]}
         for p in data.priorities[:TOP_PRIORITIES]
     ]
+    match_result = matches_for_assessment(assessment, results=data, as_of=as_of)
+    plan = plan_for_assessment(assessment, results=data, match_result=match_result)
+    overall = data.scores.overall
     return {
         "assessment": assessment,
         "spec": spec,
@@ -81,7 +85,11 @@ def results_context(
         "dimension_rows": dimension_rows,
         "priorities": priorities,
         "chart": radar_chart(spec, data.scores.dimensions),
-        "match_result": matches_for_assessment(assessment, results=data, as_of=as_of),
+        "match_result": match_result,
+        "plan": plan,
+        "owner_summary": owner_summary(
+            firm_name=assessment.company_name, plan=plan,
+            standing=STANDING[int(overall)] if overall is not None else None),
         "block_rows": [(b, data.scores.blocks[b.key],
                         [(spec.pillars[p], data.scores.pillars[p]) for p in b.pillars])
                        for b in spec.blocks],
@@ -220,8 +228,7 @@ def report_context(
         "strongest": [(spec.dimensions[k], b) for k, b in strongest],
         "weakest": [(spec.dimensions[k], b) for k, b in weakest],
         "profile_is_level": level,
-        "strongest_block": max(blocks, key=lambda bs: bs[1], default=None),
-        "weakest_block": min(blocks, key=lambda bs: bs[1], default=None),
+        **_block_contrast(blocks),
         "answered_count": len(answered),
         "not_applicable": [spec.dimensions[k] for k, b in data.scores.dimensions.items()
                            if b is None],
@@ -233,6 +240,19 @@ def report_context(
         "progress": progress_since_previous(assessment, spec, organisation_id=organisation_id),
         "framework": assessment.framework,
     }
+
+
+# Blocks are called strongest and weakest only when they differ by at least half a band: a 0.1
+# difference between self-rated means says nothing (user trial D12).
+BLOCK_CONTRAST = 0.5
+
+
+def _block_contrast(blocks: list[tuple[Any, float]]) -> dict[str, Any]:
+    strongest = max(blocks, key=lambda bs: bs[1], default=None)
+    weakest = min(blocks, key=lambda bs: bs[1], default=None)
+    if strongest is None or weakest is None or strongest[1] - weakest[1] < BLOCK_CONTRAST:
+        return {"strongest_block": None, "weakest_block": None}
+    return {"strongest_block": strongest, "weakest_block": weakest}
 
 
 def programme_facts(slugs: list[str]) -> dict[str, ProgrammeFacts]:
@@ -316,6 +336,8 @@ def report_fingerprint(context: dict[str, Any]) -> str:
         "progress": ([str(context["progress"].previous_date),
                       [[r[0].key, r[1], r[2]] for r in context["progress"].rows]]
                      if context.get("progress") else None),
+        "plan": context["plan"].as_list(),
+        "plan_targets": assessment.plan_targets,
         "notes": [[n.author, n.organisation, n.created_at.isoformat(), n.text, list(n.actions)]
                   for n in context["advisor_notes"]],
     }

@@ -1,0 +1,84 @@
+"""The firm's plan: its own target bands, and the one-page plan PDF (issue 13)."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from config.ratelimit import rate_limit
+from readiness import services
+from readiness.forms import PlanTargetsForm
+from readiness.models import Assessment
+from readiness.reports.rendering import ReportRenderError, html_to_pdf
+from readiness.reports.selectors import results_context
+from readiness.views.assessment import holder_view
+
+logger = logging.getLogger(__name__)
+
+
+def plan_page_context(assessment: Assessment, context: dict[str, Any],
+                      form: PlanTargetsForm | None = None) -> dict[str, Any]:
+    """What the results page adds for the holder: the target form and the plan download."""
+    data = context["results"]
+    return {
+        "plan_targets_form": form or PlanTargetsForm(
+            spec=data.spec, bands=data.scores.dimensions, targets=assessment.plan_targets),
+        "plan_targets_url": reverse("readiness:plan_targets", args=[assessment.public_id]),
+        "plan_pdf_url": reverse("readiness:plan_pdf", args=[assessment.public_id]),
+    }
+
+
+@require_POST
+@holder_view
+def plan_targets(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """Save the firm's own target bands; a bad choice re-shows the page with its message."""
+    if assessment.is_draft:
+        return redirect("readiness:review", public_id=assessment.public_id)
+    context = results_context(assessment)
+    data = context["results"]
+    form = PlanTargetsForm(request.POST, spec=data.spec, bands=data.scores.dimensions,
+                           targets=assessment.plan_targets)
+    if form.is_valid():
+        try:
+            services.assessment_set_plan_targets(assessment=assessment, targets=form.targets())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your plan now follows the target bands you chose.")
+            return redirect(reverse("readiness:results", args=[assessment.public_id]) + "#plan")
+    return render(request, "readiness/results.html", {
+        **context, **plan_page_context(assessment, context, form),
+    }, status=400)
+
+
+@require_GET
+@rate_limit("pdf")
+@holder_view
+def plan_pdf(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    """The plan on one page, to take to a board or a funder; a failure is a page, not a 500."""
+    if assessment.is_draft:
+        return redirect("readiness:review", public_id=assessment.public_id)
+    context = results_context(assessment)
+    html = render_to_string("reports/plan.html", {**context,
+                                                  "generated_on": timezone.localdate()})
+    try:
+        pdf = html_to_pdf(html)
+    except ReportRenderError:
+        logger.exception("Plan PDF failed for assessment %s", assessment.pk)
+        return render(request, "reports/failed.html", {"assessment": assessment}, status=503)
+    name = slugify(assessment.company_name) or "firm"
+    response = FileResponse(io.BytesIO(pdf.content), as_attachment=True,
+                            filename=f"plan-{name}.pdf", content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
