@@ -293,6 +293,10 @@ def _project(library: UseCaseLibrary, use_case: UseCase, *, family: str | None, 
 def _fits(offer: FundingOffer, use_case: UseCase) -> bool:
     if offer.dimensions and use_case.dimension not in offer.dimensions:
         return False
+    if "self_assessment" in offer.kinds:
+        # Diagnostic tools (SIRI and the like) are listed apart, not as help with a project
+        # (DESIGN §6); they fit only a use case that is itself a diagnostic.
+        return "self_assessment" in use_case.support_kinds
     return bool(set(offer.kinds) & set(use_case.support_kinds))
 
 
@@ -338,6 +342,8 @@ def cost_text(cost: CostRange) -> str:
         return "staff time only"
     if cost.low == cost.high:
         return money(cost.low, cost.currency)
+    if cost.low == 0:
+        return f"up to {money(cost.high, cost.currency)}"
     return f"{money(cost.low, cost.currency)} to {money(cost.high, cost.currency)}"
 
 

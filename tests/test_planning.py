@@ -117,6 +117,16 @@ def test_programmes_fund_only_projects_of_their_kind_and_dimension(spec, library
             assert ("hub" in slugs) == ("advice" in project.support_kinds)
 
 
+def test_diagnostic_tools_help_only_with_a_diagnostic(spec, library):
+    siri = FundingOffer("siri", "SIRI", ("advice", "self_assessment"), ())
+    bands = dict.fromkeys(spec.dimension_keys, 1)
+    bands["strategy_governance"] = 0
+    plan = _plan(spec, library, bands, offers=[siri], targets={"strategy_governance": 1})
+    helped = {p.key for s in plan.steps for p in s.projects
+              if any(f.programme == "siri" for f in p.funded_by)}
+    assert helped == {"sg-01-free-diagnostic"}
+
+
 def _trade_text(plan) -> str:
     return " ".join(f"{p.title} {p.summary}" for s in plan.steps for p in s.projects).lower()
 
