@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -96,6 +96,15 @@ class UseCaseLibrary:
     time_to_value: tuple[str, ...]
     families: dict[str, tuple[str, frozenset[str]]]  # key -> (name, ISIC divisions)
     use_cases: tuple[UseCase, ...]
+    # The framework's band descriptions in a sector family's words: family -> dimension -> band.
+    band_wording: dict[str, dict[str, dict[int, str]]] = field(default_factory=dict)
+
+    def band_description(self, dimension: str, band: int | None,
+                         family: str | None) -> str | None:
+        """A band's description for the firm's sector family, or None to use the framework's."""
+        if band is None or family is None:
+            return None
+        return self.band_wording.get(family, {}).get(dimension, {}).get(band)
 
     def for_step(self, dimension: str, from_band: int) -> list[UseCase]:
         return [u for u in self.use_cases if u.dimension == dimension and u.from_band == from_band]
@@ -219,7 +228,20 @@ def parse_library(data: dict, dimension_keys: Iterable[str] | None = None) -> Us
                     raise UseCaseError(
                         f"{dim} {step}->{step + 1}: {count} use cases, at least {MIN_PER_STEP} "
                         "needed")
+    band_wording: dict[str, dict[str, dict[int, str]]] = {}
+    for family, by_dimension in data.get("band_wording", {}).items():
+        if family not in families:
+            raise UseCaseError(f"band wording: unknown sector family {family}")
+        for dimension, by_band in by_dimension.items():
+            if dims is not None and dimension not in dims:
+                raise UseCaseError(f"band wording: unknown dimension {dimension}")
+            for band, text in by_band.items():
+                if not band.isdigit() or not 0 <= int(band) <= 5 or not text.strip():
+                    raise UseCaseError(f"band wording {family}/{dimension}: bands are 0 to 5 "
+                                       "with a description")
+                band_wording.setdefault(family, {}).setdefault(dimension, {})[int(band)] = text
     return UseCaseLibrary(
+        band_wording=band_wording,
         version=int(data["version"]), name=data["name"], base_currency=base,
         rates_per_eur=rates, rate_sources=tuple(data["exchange_rates"]["sources"]),
         cost_bases=cost_bases, effort_levels=effort_levels, time_to_value=ttv,

@@ -56,6 +56,9 @@ def test_results_open_with_three_sentences_and_show_a_food_plan(pies, client):
     # Connectivity comes first because the line dashboard needs it.
     assert plan.index("Shop Floor Connectivity") < plan.index("Shop Floor Intelligence")
     assert "Made Smarter" in plan and "could pay 50%" in plan
+    # The framework's band examples speak the trade's language too (no CNC cell for a bakery).
+    dimensions = element_text(page, "dimension-table")
+    assert "depositor" in dimensions and "CNC" not in dimensions
     # Impact decimals sit behind the disclosure, not in the headline.
     priorities = element_text(page, "priorities")
     assert "Why this order" in priorities

@@ -104,3 +104,23 @@ def test_rounding_and_currency_choice():
     assert currency_for("TW") == "TWD"
     assert currency_for("JP", "USD") == "USD"
     assert currency_for("CH", "CHF") == "USD"
+
+
+def test_band_descriptions_in_the_words_of_each_trade(spec):
+    library = load_usecases(1)
+    food = library.band_description("shop_floor_automation", 3, "food_drink")
+    assert "oven" in food and "CNC" not in food
+    assert "CNC" in spec.dimensions["shop_floor_automation"].bands[3].description
+    plastics = library.band_description("shop_floor_automation", 2, library.family_of("22"))
+    assert "moulding" in plastics
+    assert "recipe" in library.band_description("integrated_product_lifecycle", 0, "food_drink")
+    # Where no sector text is needed, the framework's own description stands.
+    assert library.band_description("strategy_governance", 2, "food_drink") is None
+    assert library.band_description("shop_floor_automation", 3, None) is None
+
+
+def test_bad_band_wording_is_refused(raw, spec):
+    data = copy.deepcopy(raw)
+    data["band_wording"]["food_drink"]["shop_floor_automation"]["7"] = "Beyond the scale."
+    with pytest.raises(UseCaseError, match="bands are 0 to 5"):
+        parse_library(data, spec.dimension_keys)

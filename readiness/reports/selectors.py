@@ -19,8 +19,9 @@ from programmes.matching import MatchResult
 from programmes.models import Programme
 from programmes.planning import owner_summary
 from programmes.selectors import matches_for_assessment, plan_for_assessment
+from programmes.usecases import load_usecases
 from readiness.charts import radar_chart
-from readiness.framework import FrameworkSpec
+from readiness.framework import BandSpec, DimensionSpec, FrameworkSpec
 from readiness.models import Assessment
 from readiness.prioritisation import explain
 from readiness.selectors import AssessmentResults, assessment_results
@@ -46,6 +47,20 @@ STANDING: dict[int, str] = {
 }
 
 
+def sector_band_spec(sector: str):
+    """``dim.band_spec`` with the description in the words of the firm's sector family (a food
+    firm reads about ovens and recipes, not lathes), where the use-case library has them."""
+    library = load_usecases()
+    family = library.family_of(sector)
+
+    def band_spec(dim: DimensionSpec, band: int | None) -> BandSpec | None:
+        spec = dim.band_spec(band)
+        text = library.band_description(dim.key, band, family)
+        return BandSpec(spec.band, spec.title, text) if spec is not None and text else spec
+
+    return band_spec
+
+
 def results_context(
     assessment: Assessment,
     *,
@@ -55,14 +70,15 @@ def results_context(
     """What the results page shows: scores, chart, every dimension, top priorities, matches."""
     data = results or assessment_results(assessment)
     spec = data.spec
+    band_spec = sector_band_spec(assessment.sector)
     dimension_rows = []
     for key, dim in spec.dimensions.items():
         band = data.scores.dimensions[key]
         dimension_rows.append({
             "dim": dim,
             "band": band,
-            "current": dim.band_spec(band),
-            "next": dim.band_spec(band + 1) if band is not None and band < 5 else None,
+            "current": band_spec(dim, band),
+            "next": band_spec(dim, band + 1) if band is not None and band < 5 else None,
             "pillar": spec.pillars[dim.pillar],
             "evidence": data.evidence.get(key, ""),
             # ``evidence`` has a key for every saved answer, "not applicable" included.
@@ -70,7 +86,7 @@ def results_context(
         })
     priorities = [
         {"priority": p, "dim": spec.dimensions[p.dimension], "why": explain(spec, p),
-         "next": spec.dimensions[p.dimension].band_spec(p.band + 1) if p.band < 5 else None,
+         "next": band_spec(spec.dimensions[p.dimension], p.band + 1) if p.band < 5 else None,
          "source": data.target_source[p.dimension]}
         for p in data.priorities[:TOP_PRIORITIES]
     ]
