@@ -69,3 +69,34 @@ def test_owner_reads_the_plan_sets_a_target_and_downloads_it(page, framework, ar
     page.screenshot(path=str(artifacts_dir / "plan-results-390.png"), full_page=True)
     page.locator("#plan").screenshot(path=str(artifacts_dir / "plan-section-390.png"))
     assert page.problems == []
+
+
+def test_re_assessment_shows_progress_and_shares_in_one_click(page, framework, artifacts_dir):
+    from advisors.models import Organisation, Share
+    from advisors.services import share_create
+    from readiness import services
+
+    first, _ = make_submitted(company_name="Pennine Pies", sector="10")
+    hub = Organisation.objects.create(slug="nw-hub", name="North West Growth Hub")
+    share_create(assessment=first, organisation=hub)
+    profile = {f: getattr(first, f) for f in services.PROFILE_FIELDS}
+    second, token = services.assessment_start(profile=profile, previous=first)
+    bands = dict.fromkeys(DIMENSION_KEYS, 2) | {"shop_floor_automation": 3,
+                                                "facility_intelligence": None}
+    services.answers_save(assessment=second, answers={k: (b, "") for k, b in bands.items()})
+    services.assessment_submit(assessment=second)
+
+    page.goto(reverse("readiness:resume", kwargs={"token": token}))
+    page.goto(reverse("readiness:results", kwargs={"public_id": second.public_id}))
+    progress = page.locator("#progress")
+    expect(progress).to_contain_text("Your progress since")
+    expect(progress.locator("#progress-table")).to_contain_text("Shop Floor Automation")
+    expect(progress.locator(".radar-comparison").first).to_be_attached()
+    progress.screenshot(path=str(artifacts_dir / "plan-progress.png"))
+
+    page.get_by_role("button", name="Share this one with them too").click()
+    expect(page.get_by_text("Shared with North West Growth Hub, as your previous assessment "
+                            "was.")).to_be_visible()
+    expect(page.locator("#share-again")).to_have_count(0)
+    assert Share.objects.filter(assessment=second, organisation=hub).exists()
+    assert page.problems == []

@@ -21,7 +21,7 @@ from readiness import services
 from readiness.forms import PlanTargetsForm
 from readiness.models import Assessment
 from readiness.reports.rendering import ReportRenderError, html_to_pdf
-from readiness.reports.selectors import results_context
+from readiness.reports.selectors import progress_since_previous, results_context
 from readiness.views.assessment import holder_view
 
 logger = logging.getLogger(__name__)
@@ -29,9 +29,20 @@ logger = logging.getLogger(__name__)
 
 def plan_page_context(assessment: Assessment, context: dict[str, Any],
                       form: PlanTargetsForm | None = None) -> dict[str, Any]:
-    """What the results page adds for the holder: the target form and the plan download."""
+    """What the results page adds for the holder: progress since the previous assessment, the
+    target form and the plan download."""
     data = context["results"]
+    progress = progress_since_previous(assessment, data.spec)
+    overall_change = None
+    if progress is not None and progress.previous_overall is not None and (
+            data.scores.overall is not None):
+        overall_change = round(data.scores.overall - progress.previous_overall, 1)
     return {
+        "progress": progress,
+        "progress_overall_change": overall_change,
+        "progress_overall_size": abs(overall_change) if overall_change else None,
+        "progress_unchanged": sum(1 for row in progress.rows if row[1] == row[2])
+        if progress else 0,
         "plan_targets_form": form or PlanTargetsForm(
             spec=data.spec, bands=data.scores.dimensions, targets=assessment.plan_targets),
         "plan_targets_url": reverse("readiness:plan_targets", args=[assessment.public_id]),
