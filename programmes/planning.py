@@ -126,6 +126,10 @@ class Plan:
     family_name: str
     steps: tuple[PlanStep, ...] = field(default=())
 
+    def head(self, count: int) -> Plan:
+        """The first ``count`` steps (the one-page plan), in the same order."""
+        return Plan(self.currency, self.family, self.family_name, self.steps[:count])
+
     def by_horizon(self) -> list[tuple[str, list[PlanStep]]]:
         return [(h, [s for s in self.steps if s.horizon == h]) for h in HORIZONS
                 if any(s.horizon == h for s in self.steps)]

@@ -31,5 +31,8 @@ urlpatterns = [
     path("assessment/<uuid:public_id>/plan/targets/", plan_views.plan_targets,
          name="plan_targets"),
     path("assessment/<uuid:public_id>/plan.pdf", plan_views.plan_pdf, name="plan_pdf"),
+    path("assessment/<uuid:public_id>/pack/<slug:slug>/", plan_views.pack_page, name="pack"),
+    path("assessment/<uuid:public_id>/pack/<slug:slug>.pdf", plan_views.pack_pdf,
+         name="pack_pdf"),
     path("assessment/<uuid:public_id>/report.pdf", report_views.report_download, name="report"),
 ]

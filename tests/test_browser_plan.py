@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -60,6 +62,16 @@ def test_owner_reads_the_plan_sets_a_target_and_downloads_it(page, framework, ar
     text = pdf.pages[0].extract_text()
     assert "Pennine Pies: the next 24 months" in text
     assert "Strategy and Governance: band 3 → 4" in text
+
+    # The application pack for the programme that could fund it, with its text to copy.
+    page.locator("#pack-links").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Application pack:")
+    expect(page.locator("#pack-project-list")).to_contain_text("An automatic depositor")
+    expect(page.locator("#pack-text")).to_have_value(
+        re.compile(r"^Pennine Pies: application notes for "))
+    page.get_by_role("button", name="Copy the text").click()
+    page.screenshot(path=str(artifacts_dir / "plan-pack.png"), full_page=True)
+    page.go_back()
 
     # On a phone the plan stays readable: no sideways scrolling.
     page.set_viewport_size({"width": 390, "height": 844})

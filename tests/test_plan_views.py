@@ -152,3 +152,12 @@ def test_a_german_firm_gets_euros_and_digital_jetzt_capped(framework, client):
     for project, funding in funded:
         expected_high = project["cost"]["high"] - min(project["cost"]["high"] * 0.5, 50000)
         assert funding["net_cost"]["high"] == expected_high
+
+
+def test_a_long_plan_still_fits_on_one_page(pies, client):
+    pies.plan_targets = {"strategy_governance": 5, "leadership_competency": 5,
+                         "enterprise_automation": 5}
+    pies.save()
+    text, pages = pdf_text(client.get(url("plan_pdf", pies)))
+    assert pages == 1
+    assert "more steps in the full report" in text

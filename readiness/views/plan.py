@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from config.ratelimit import rate_limit
+from programmes.packs import ApplicationPack, application_pack
 from readiness import services
 from readiness.forms import PlanTargetsForm
 from readiness.models import Assessment
@@ -25,6 +26,8 @@ from readiness.reports.selectors import progress_since_previous, results_context
 from readiness.views.assessment import holder_view
 
 logger = logging.getLogger(__name__)
+# What fits on the one-page plan with its summary; the full report has every step.
+ONE_PAGE_STEPS = 6
 
 
 def plan_page_context(assessment: Assessment, context: dict[str, Any],
@@ -47,7 +50,80 @@ def plan_page_context(assessment: Assessment, context: dict[str, Any],
             spec=data.spec, bands=data.scores.dimensions, targets=assessment.plan_targets),
         "plan_targets_url": reverse("readiness:plan_targets", args=[assessment.public_id]),
         "plan_pdf_url": reverse("readiness:plan_pdf", args=[assessment.public_id]),
+        "pack_links": _pack_links(context),
     }
+
+
+def _pack_links(context: dict[str, Any]) -> list[tuple[str, str]]:
+    """Matched programmes that help with a plan project: each gets an application pack."""
+    matched = {m.slug for m in context["match_result"].matches}
+    links: dict[str, str] = {}
+    for step in context["plan"].steps:
+        for project in step.projects:
+            for funding in project.funded_by:
+                if funding.programme in matched:
+                    links.setdefault(funding.programme, funding.name)
+    return list(links.items())
+
+
+def _pack(assessment: Assessment, context: dict[str, Any], slug: str) -> ApplicationPack | None:
+    found = next((m for m in context["match_result"].matches if m.slug == slug), None)
+    if found is None:
+        return None
+    place = assessment.country_name + (f", {assessment.region_name}" if assessment.region else "")
+    facts = [("Country and region", place), ("Sector", assessment.sector_name),
+             ("Employees", str(assessment.employees))]
+    if assessment.turnover is not None:
+        facts.append(("Annual turnover", f"{assessment.turnover_currency} "
+                                         f"{assessment.turnover:,.0f}"))
+    scores = context["scores"]
+    shown = [("Overall", _score(scores.overall))] + [
+        (block.name, _score(score)) for block, score, _pillars in context["block_rows"]]
+    return application_pack(found, context["plan"], firm_name=assessment.company_name,
+                            firm_facts=facts, scores=shown)
+
+
+def _score(value: float | None) -> str:
+    return "not rated" if value is None else f"{value:.1f}"
+
+
+@require_GET
+@holder_view
+def pack_page(request: HttpRequest, assessment: Assessment, slug: str) -> HttpResponse:
+    """One matched programme's application pack, with its text ready to copy."""
+    if assessment.is_draft:
+        return redirect("readiness:review", public_id=assessment.public_id)
+    context = results_context(assessment)
+    pack = _pack(assessment, context, slug)
+    if pack is None:
+        return render(request, "errors/404.html", status=404)
+    return render(request, "readiness/pack.html", {"assessment": assessment, "pack": pack})
+
+
+@require_GET
+@rate_limit("pdf")
+@holder_view
+def pack_pdf(request: HttpRequest, assessment: Assessment, slug: str) -> HttpResponse:
+    """The application pack on one page."""
+    if assessment.is_draft:
+        return redirect("readiness:review", public_id=assessment.public_id)
+    context = results_context(assessment)
+    pack = _pack(assessment, context, slug)
+    if pack is None:
+        return render(request, "errors/404.html", status=404)
+    html = render_to_string("reports/pack.html", {"assessment": assessment, "pack": pack,
+                                                  "generated_on": timezone.localdate()})
+    try:
+        pdf = html_to_pdf(html)
+    except ReportRenderError:
+        logger.exception("Pack PDF failed for assessment %s", assessment.pk)
+        return render(request, "reports/failed.html", {"assessment": assessment}, status=503)
+    name = slugify(assessment.company_name) or "firm"
+    response = FileResponse(io.BytesIO(pdf.content), as_attachment=True,
+                            filename=f"application-pack-{name}-{slug}.pdf",
+                            content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
@@ -81,8 +157,12 @@ def plan_pdf(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     if assessment.is_draft:
         return redirect("readiness:review", public_id=assessment.public_id)
     context = results_context(assessment)
-    html = render_to_string("reports/plan.html", {**context,
-                                                  "generated_on": timezone.localdate()})
+    plan = context["plan"]
+    html = render_to_string("reports/plan.html", {
+        **context, "generated_on": timezone.localdate(),
+        "plan": plan.head(ONE_PAGE_STEPS),
+        "more_steps": max(len(plan.steps) - ONE_PAGE_STEPS, 0),
+    })
     try:
         pdf = html_to_pdf(html)
     except ReportRenderError:
