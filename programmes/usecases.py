@@ -22,6 +22,7 @@ from pathlib import Path
 
 from readiness.framework import CURRENT_VERSION as FRAMEWORK_VERSION
 from readiness.framework import load_framework
+from readiness.reference import default_currency
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "usecases"
 CURRENT_VERSION = 1
@@ -31,11 +32,6 @@ MIN_PER_STEP = 2
 SUPPORT_KINDS = frozenset({"grant", "advice", "training", "demonstration", "rnd_funding",
                            "network", "self_assessment"})
 
-# Euro-area members use EUR; other countries fall back to the firm's turnover currency if the
-# library prices in it, else USD (the plan says which currency it uses).
-COUNTRY_CURRENCY = {"GB": "GBP", "US": "USD", "SG": "SGD", "KR": "KRW", "TW": "TWD"}
-EURO_AREA = frozenset({"AT", "BE", "HR", "CY", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV",
-                       "LT", "LU", "MT", "NL", "PT", "SK", "SI", "ES"})
 
 
 class UseCaseError(ValueError):
@@ -138,11 +134,10 @@ def round_significant(value: float, digits: int = 2) -> int:
 
 def currency_for(country: str, turnover_currency: str = "") -> str:
     """The currency a firm's plan is priced in."""
-    country = (country or "").upper()
-    if country in COUNTRY_CURRENCY:
-        return COUNTRY_CURRENCY[country]
-    if country in EURO_AREA:
-        return "EUR"
+    # The country's own currency (euro area: EUR); elsewhere the firm's turnover currency if the
+    # library prices in it, else USD (the plan says which currency it uses).
+    if default_currency(country) in CURRENCIES:
+        return default_currency(country)
     if (turnover_currency or "").upper() in CURRENCIES:
         return turnover_currency.upper()
     return "USD"

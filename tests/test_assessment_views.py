@@ -329,7 +329,9 @@ PROFILE_CASES = [
     ("employees", {"employees": None}, "This field is required."),
     ("region", {"region": "Narnia"}, "“Narnia” is not a region of this country."),
     ("region", {"country": "US", "region": "ZZ"}, "“ZZ” is not a region of this country."),
-    ("turnover_currency", {"turnover_currency": ""}, "Choose the currency of your turnover."),
+    # A GB firm gets GBP by default; Japan has no default here, so the firm must choose.
+    ("turnover_currency", {"country": "JP", "region": "", "turnover_currency": ""},
+     "Choose the currency of your turnover."),
 ]
 PROFILE_IDS = ["headcount-0", "headcount-text", "headcount-missing", "region-gb", "region-us",
                "turnover-no-currency"]
