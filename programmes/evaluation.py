@@ -17,8 +17,8 @@ from typing import Any
 from django.utils import timezone
 
 from programmes.api_limits import MAX_EMPLOYEES, MAX_TURNOVER
-from programmes.matching import FirmProfile, match
-from programmes.selectors import programme_records
+from programmes.matching import FirmProfile
+from programmes.selectors import programme_match
 from readiness.framework import BANDS, CURRENT_VERSION, FrameworkSpec, load_framework
 from readiness.prioritisation import MAX_OBJECTIVES, prioritise
 from readiness.reference import ISIC_DIVISIONS, is_country, is_currency, normalise_region
@@ -222,7 +222,8 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None) -> d
     """Scores, priorities, matches and near misses as the API's JSON (DESIGN §7)."""
     spec = spec or load_framework(CURRENT_VERSION)
     scores = score(spec, request.answers)
-    targets, _source, _peers = sector_targets(spec, request.profile.sector)
+    targets, _source, _peers = sector_targets(spec, request.profile.sector,
+                                              request.profile.employees)
     priorities = prioritise(
         spec,
         request.answers,
@@ -231,11 +232,10 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None) -> d
         targets=targets,
         weights=priority_weights(),
     )
-    result = match(
-        request.profile,
-        scores,
-        priorities,
-        programmes=programme_records(),
+    result = programme_match(
+        profile=request.profile,
+        scores=scores,
+        priorities=priorities,
         as_of=request.as_of or timezone.localdate(),
         dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
     )
