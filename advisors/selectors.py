@@ -23,6 +23,7 @@ from programmes.selectors import profile_of, programme_records
 from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
 from readiness.reference import region_label, sector_label
+from readiness.selectors import credible_submissions
 
 CASELOAD_SORTS = {
     "shared": "shared_at",
@@ -91,12 +92,13 @@ def caseload(*, organisation: Organisation | None, filters: CaseloadFilters, use
 
 
 def peer_comparison(assessment: Assessment, spec: FrameworkSpec) -> PeerComparison:
-    """Peers: other firms' latest submitted assessments in the same sector, size band and
-    country, narrowed to the firm's region when that still leaves enough of them."""
+    """Peers: other firms' latest credible submitted assessments in the same sector, size band
+    and country, narrowed to the firm's region when that still leaves enough of them."""
     band = size_band(assessment.employees)
     low, high = size_band_range(band)
-    peers = Assessment.objects.filter(
-        status=Assessment.Status.SUBMITTED, framework=assessment.framework,
+    # Only credible submissions, never synthetic ones (docs/benchmarks.md; security review F6).
+    peers = credible_submissions(framework_version=spec.version).filter(
+        framework=assessment.framework,
         sector=assessment.sector, country=assessment.country, employees__gte=low,
     ).exclude(firm_id=assessment.firm_id)
     if high is not None:

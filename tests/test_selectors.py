@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from django.utils import timezone
 
 from readiness.models import Assessment, PriorityWeights

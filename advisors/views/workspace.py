@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from advisors import selectors, services
 from advisors.access import advisor_required, share_for_member
 from advisors.charts import BAND_COLOURS, bar_chart, heatmap
-from advisors.cohorts import progress_between
+from advisors.cohorts import MIN_COHORT, progress_between
 from advisors.forms import ActionForm, CaseloadFilterForm, CaseUpdateForm, NoteForm, ProgressForm
 from advisors.models import Action, Membership, Share
 from readiness.charts import radar_chart
@@ -63,6 +63,7 @@ def _review_context(request: HttpRequest, share: Share) -> dict:
         "notes": share.notes.select_related("author"),
         "actions": share.actions.all(),
         "peers": selectors.peer_comparison(share.assessment, spec),
+        "min_cohort": MIN_COHORT,
         "firm_history": history,
         "case_history": share.history.select_related("history_user").order_by("-history_date")[:20],
     }
