@@ -20,13 +20,9 @@ from programmes.matching import (
 from programmes.models import Programme
 from readiness.models import Assessment
 from readiness.prioritisation import Priority
-from readiness.reference_cache import reference_get
+from readiness.reference_cache import PROGRAMMES_REFERENCE, reference_get
 from readiness.scoring import Scores
 from readiness.selectors import AssessmentResults, assessment_results
-
-# The name under which programme records are kept per process (readiness.reference_cache);
-# programmes.signals bumps it on every write.
-PROGRAMMES_REFERENCE = "programmes"
 
 SEARCH_FIELDS = ("name", "summary", "description", "slug", "institutions__name")
 

@@ -15,8 +15,7 @@ from django.db import transaction
 
 from programmes.forms import InstitutionRowForm, ProgrammeRowForm
 from programmes.models import Institution, Programme, SupportKind
-from programmes.selectors import PROGRAMMES_REFERENCE
-from readiness.reference_cache import reference_bump
+from readiness.reference_cache import PROGRAMMES_REFERENCE, reference_bump
 from readiness.spreadsheets import defuse_formulas, restore
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "programmes"

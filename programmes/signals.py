@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from programmes.models import Institution, Programme, SupportKind
-from programmes.selectors import PROGRAMMES_REFERENCE
-from readiness.reference_cache import reference_bump
+from readiness.reference_cache import PROGRAMMES_REFERENCE, reference_bump
 
 
 def _programmes_changed(**kwargs) -> None:

@@ -29,6 +29,14 @@ from django.db import connection, transaction
 
 STAMP_KEY = "reference-stamp:{name}"
 
+# The kinds of reference data kept this way, by the name their stamps are kept under.
+PROGRAMMES_REFERENCE = "programmes"
+WEIGHTS_REFERENCE = "priority-weights"
+BENCHMARKS_REFERENCE = "benchmark-targets"
+FRAMEWORK_REFERENCE = "framework"
+REFERENCE_NAMES = (PROGRAMMES_REFERENCE, WEIGHTS_REFERENCE, BENCHMARKS_REFERENCE,
+                   FRAMEWORK_REFERENCE)
+
 # name -> (stamp the copy was read under, the copy)
 _copies: dict[str, tuple[str, Any]] = {}
 

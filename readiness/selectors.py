@@ -11,12 +11,8 @@ from readiness import benchmarks
 from readiness.framework import FrameworkSpec
 from readiness.models import Answer, Assessment, BenchmarkCohort, PriorityWeights
 from readiness.prioritisation import Priority, normalise_weights, prioritise
-from readiness.reference_cache import reference_get
+from readiness.reference_cache import BENCHMARKS_REFERENCE, WEIGHTS_REFERENCE, reference_get
 from readiness.scoring import Scores, score
-
-# The names of the reference data kept per process (readiness.reference_cache).
-WEIGHTS_REFERENCE = "priority-weights"
-BENCHMARKS_REFERENCE = "benchmark-targets"
 
 # Re-exported for the callers that read the rule from here.
 MIN_PEERS_FOR_TARGET = benchmarks.MIN_PEERS_FOR_TARGET

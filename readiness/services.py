@@ -18,12 +18,14 @@ from django.utils import timezone
 
 from readiness import benchmarks
 from readiness.models import Answer, Assessment, BenchmarkCohort, Firm, FrameworkVersion
-from readiness.reference_cache import reference_bump, reference_get
+from readiness.reference_cache import (
+    BENCHMARKS_REFERENCE,
+    FRAMEWORK_REFERENCE,
+    reference_bump,
+    reference_get,
+)
 from readiness.scoring import score
-from readiness.selectors import BENCHMARKS_REFERENCE, benchmark_peer_bands
-
-# The name under which the current framework version is kept per process.
-FRAMEWORK_REFERENCE = "framework"
+from readiness.selectors import benchmark_peer_bands
 
 logger = logging.getLogger(__name__)
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 
 from readiness.models import FrameworkVersion, PriorityWeights
-from readiness.reference_cache import reference_bump
-from readiness.selectors import WEIGHTS_REFERENCE
-from readiness.services import FRAMEWORK_REFERENCE
+from readiness.reference_cache import FRAMEWORK_REFERENCE, WEIGHTS_REFERENCE, reference_bump
 
 
 def _weights_changed(**kwargs) -> None:

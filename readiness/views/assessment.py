@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +24,7 @@ from readiness.access import (
 from readiness.forms import ObjectivesForm, PillarForm, ProfileForm, ResumeForm
 from readiness.models import Assessment
 from readiness.reports.selectors import results_context
+from readiness.results_cache import results_body_get, results_body_set
 from readiness.steps import neighbours, steps
 
 
@@ -237,8 +239,14 @@ def results(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     if assessment.is_draft:
         messages.info(request, "Submit your assessment to see its results.")
         return redirect("readiness:review", public_id=assessment.public_id)
+    # The body (scores, priorities, matches) comes from the cache while nothing it shows has
+    # changed (readiness.results_cache); the rest of the page is the holder's own.
+    body = results_body_get(public_id=assessment.public_id)
+    if body is None:
+        body = render_to_string("readiness/_results_body.html", results_context(assessment))
+        results_body_set(public_id=assessment.public_id, html=body)
     return render(request, "readiness/results.html", {
-        **results_context(assessment),
+        "assessment": assessment, "spec": assessment.framework.spec, "results_body": body,
         "resume_link": _resume_link(request, assessment),
     })
 
