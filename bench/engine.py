@@ -224,7 +224,7 @@ def submitted_firms(count: int, *, sector: str = "25") -> None:
     """``count`` submitted, credible firms in one cohort, written in bulk (bench database only)."""
     from django.utils import timezone
 
-    from readiness.models import Answer, Assessment, Firm
+    from readiness.models import Assessment, Firm
     from readiness.scoring import score
     from readiness.services import framework_current
 
@@ -245,10 +245,9 @@ def submitted_firms(count: int, *, sector: str = "25") -> None:
                 region="North West", employees=30, sector=sector,
                 contact_email="peer@example.com", contact_email_verified_at=now,
                 submitted_at=now, scores=scores.as_dict(), overall_score=scores.overall))
-        created = Assessment.objects.bulk_create(assessments)
-        Answer.objects.bulk_create(
-            Answer(assessment=a, dimension_key=key, band=a.scores["dimensions"][key])
-            for a in created for key in spec.dimension_keys)
+        # Their scores as submission stores them; no answer rows, which neither the refresh
+        # (it reads the stored scores) nor an evaluation reads.
+        Assessment.objects.bulk_create(assessments)
         made += batch
 
 

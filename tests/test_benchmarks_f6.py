@@ -263,3 +263,38 @@ def test_reading_targets_does_not_grow_with_the_number_of_firms(framework):
     for _ in range(25):
         credible_peer(ALL_FIVE)
     assert queries() == few <= 1
+
+
+# Analytics -----------------------------------------------------------------------------------------
+
+
+def test_f6_synthetic_firms_are_left_out_of_analytics_beside_real_ones(hub, framework):
+    from advisors.selectors import active_shares, analytics, assessments_frame
+
+    real, _ = make_submitted(ALL_ZERO, company_name="Real Ltd")
+    advisor_services.share_create(assessment=real, organisation=hub)
+    for n in range(3):
+        fake, _ = make_submitted(ALL_FIVE, company_name=f"Demo {n} (synthetic)")
+        Assessment.objects.filter(pk=fake.pk).update(is_synthetic=True)
+        advisor_services.share_create(assessment=fake, organisation=hub)
+    spec = framework.spec
+    data = analytics(assessments_frame(active_shares(hub), spec), spec)
+    assert (data.count, data.synthetic, data.counted) == (4, 3, 1)
+    # Every dimension: the one real firm at band 0, none of the demo firms' band 5.
+    assert data.distribution["0"].tolist() == [1] * len(DIMENSION_KEYS)
+    assert data.distribution["5"].tolist() == [0] * len(DIMENSION_KEYS)
+
+
+def test_f6_a_demo_only_caseload_is_shown_as_it_is(framework):
+    from advisors.selectors import active_shares, analytics, assessments_frame
+
+    demo = Organisation.objects.create(name="Demo hub (synthetic)", slug="demo-hub",
+                                       is_synthetic=True)
+    for n in range(2):
+        fake, _ = make_submitted(ALL_FIVE, company_name=f"Demo {n} (synthetic)")
+        Assessment.objects.filter(pk=fake.pk).update(is_synthetic=True)
+        advisor_services.share_create(assessment=fake, organisation=demo)
+    spec = framework.spec
+    data = analytics(assessments_frame(active_shares(demo), spec), spec)
+    assert (data.count, data.synthetic, data.counted) == (2, 2, 2)
+    assert data.distribution["5"].tolist() == [2] * len(DIMENSION_KEYS)
