@@ -241,7 +241,7 @@ def submitted_firms(count: int, *, sector: str = "25") -> None:
             scores = score(spec, bands)
             assessments.append(Assessment(
                 framework=framework, firm=firm, status=Assessment.Status.SUBMITTED,
-                token_hash=f"bench-{made + i}", company_name=firm.name, country="GB",
+                token_hash=f"bench-{firm.pk}", company_name=firm.name, country="GB",
                 region="North West", employees=30, sector=sector,
                 contact_email="peer@example.com", contact_email_verified_at=now,
                 submitted_at=now, scores=scores.as_dict(), overall_score=scores.overall))
@@ -333,17 +333,21 @@ def main() -> int:
         setup_django(db_path)
         add_synthetic_programmes(PROGRAMMES)
         figures: dict[str, float] = {}
+
+        def record(part: dict[str, float]) -> None:
+            figures.update(part)
+            for name, value in part.items():
+                print(f"{name:>24}: {value:,.3f}", flush=True)
+
         if options.only in (None, "engine"):
-            figures.update(bench_engine(rounds, seconds))
+            record(bench_engine(rounds, seconds))
+        if options.only in (None, "pages"):
+            record(bench_pages(rounds, seconds))
         if options.only in (None, "csv"):
             small, large = (2_000, 10_000) if options.quick else (10_000, 50_000)
-            figures.update(bench_csv(db_path, small, large))
-        if options.only in (None, "pages"):
-            figures.update(bench_pages(rounds, seconds))
+            record(bench_csv(db_path, small, large))
         if options.only in (None, "peers"):  # last: it fills the database
-            figures.update(bench_peers(rounds, seconds))
-    for name, value in figures.items():
-        print(f"{name:>24}: {value:,.3f}")
+            record(bench_peers(rounds, seconds))
     missed = missed_targets(figures)
     for line in missed:
         print(f"MISSED {line}")
