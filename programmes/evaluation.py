@@ -218,8 +218,10 @@ def _parse_costs(costs: Any, spec: FrameworkSpec, bad) -> dict[str, float]:
     return cleaned
 
 
-def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None) -> dict[str, Any]:
-    """Scores, priorities, matches and near misses as the API's JSON (DESIGN §7)."""
+def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
+             elsewhere: bool = True) -> dict[str, Any]:
+    """Scores, priorities, matches and near misses as the API's JSON (DESIGN §7); without the
+    near misses in other countries when ``elsewhere`` is False (the bulk table shows none)."""
     spec = spec or load_framework(CURRENT_VERSION)
     scores = score(spec, request.answers)
     targets, _source, _peers = sector_targets(spec, request.profile.sector,
@@ -238,6 +240,7 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None) -> d
         priorities=priorities,
         as_of=request.as_of or timezone.localdate(),
         dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
+        elsewhere=elsewhere,
     )
     return {
         "framework_version": spec.version,
@@ -328,7 +331,7 @@ def evaluate_rows(
                                for field, messages in error.errors.items())
             problems.append(f"line {line}: {detail}")
             continue
-        answer = evaluate(checked, spec)
+        answer = evaluate(checked, spec, elsewhere=False)
         scores = answer["scores"]
         results.append({
             "line": line,

@@ -166,13 +166,17 @@ def programme_match(
     priorities: list[Priority],
     as_of: datetime.date,
     dimension_names: dict[str, str],
+    elsewhere: bool = True,
 ) -> MatchResult:
     """Matching over the programme index: the programmes a firm of its country can use are
-    ranked in full (programmes.matching.match); the others are near misses with their blockers.
+    ranked in full (programmes.matching.match); the others are near misses with their blockers
+    (left out with ``elsewhere=False``, for callers that show none of them).
     """
     index = programme_index_get()
     here = match(profile, scores, priorities, programmes=index.candidates(profile.country),
                  as_of=as_of, dimension_names=dimension_names)
+    if not elsewhere:
+        return here
     near = here.near_misses + list(programme_near_misses_elsewhere(index, profile, as_of))
     near.sort(key=lambda n: (n.elsewhere, len(n.blockers), -n.relevance, n.name))
     return MatchResult(as_of=as_of, matches=here.matches, near_misses=near)
