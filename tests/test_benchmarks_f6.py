@@ -28,7 +28,7 @@ from readiness.selectors import (
     sector_targets,
 )
 from readiness.services import benchmark_cohort_refresh, benchmarks_refresh_all
-from tests.factories import DIMENSION_KEYS, make_submitted
+from tests.factories import DIMENSION_KEYS, make_submitted, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +65,7 @@ def hub(framework):
 def advisor(hub):
     user = get_user_model().objects.create_user("nw", password="x-unused-x")
     Membership.objects.create(user=user, organisation=hub)
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(Client(), user)
 
 
 # Who counts ---------------------------------------------------------------------------------------
