@@ -27,6 +27,7 @@ from programmes.selectors import profile_of, programme_records
 from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
 from readiness.reference import region_label, sector_label
+from readiness.selectors import credible_submissions
 
 CASELOAD_SORTS = {
     "shared": "shared_at",
@@ -132,12 +133,13 @@ def caseload(*, organisation: Organisation | None, filters: CaseloadFilters, use
 
 
 def peer_comparison(assessment: Assessment, spec: FrameworkSpec) -> PeerComparison:
-    """Peers: other firms' latest submitted assessments in the same sector, size band and
-    country, narrowed to the firm's region when that still leaves enough of them."""
+    """Peers: other firms' latest credible submitted assessments in the same sector, size band
+    and country, narrowed to the firm's region when that still leaves enough of them."""
     band = size_band(assessment.employees)
     low, high = size_band_range(band)
-    peers = Assessment.objects.filter(
-        status=Assessment.Status.SUBMITTED, framework=assessment.framework,
+    # Only credible submissions, never synthetic ones (docs/benchmarks.md; security review F6).
+    peers = credible_submissions(framework_version=spec.version).filter(
+        framework=assessment.framework,
         sector=assessment.sector, country=assessment.country, employees__gte=low,
     ).exclude(firm_id=assessment.firm_id)
     if high is not None:
@@ -228,12 +230,19 @@ class Analytics:
     pillars_by_region: pd.DataFrame
     pillars_by_sector: pd.DataFrame
     programme_matches: pd.DataFrame  # programme, name, firms eligible
+    counted: int = 0  # the assessments the figures are drawn from (synthetic ones left out)
 
 
 def analytics(frame: pd.DataFrame, spec: FrameworkSpec, *, as_of: datetime.date | None = None
               ) -> Analytics:
     """Band distribution, pillar averages by region and sector, and programme eligibility
     counts, all from the frame of ``assessments_frame`` (no further query per assessment)."""
+    # Synthetic (demo) firms never count beside real ones (docs/benchmarks.md): they are counted
+    # apart and left out of every figure. A caseload of demo firms only (the demo hub) is shown
+    # as it is, under the page's "synthetic" banner.
+    everything = frame
+    if not frame.empty and (~frame["synthetic"].astype(bool)).any():
+        frame = frame[~frame["synthetic"].astype(bool)]
     dims = list(spec.dimension_keys)
     distribution = pd.DataFrame(
         {str(band): [(frame[d] == band).sum() for d in dims] for band in range(6)}, index=dims)
@@ -267,8 +276,10 @@ def analytics(frame: pd.DataFrame, spec: FrameworkSpec, *, as_of: datetime.date 
          for r in records],
         columns=["programme", "name", "country", "firms"],
     ).sort_values(["firms", "name"], ascending=[False, True])
-    return Analytics(len(frame), int(frame["synthetic"].sum()) if not frame.empty else 0,
-                     distribution, by_region, by_sector, programme_matches)
+    return Analytics(len(everything),
+                     int(everything["synthetic"].sum()) if not everything.empty else 0,
+                     distribution, by_region, by_sector, programme_matches,
+                     counted=len(frame))
 
 
 def sharing_options(assessment: Assessment) -> dict:

@@ -28,6 +28,8 @@ from programmes.matching import standing
 from programmes.models import Programme
 from programmes.selectors import profile_of, programme_record
 from readiness.models import Assessment
+from readiness.selectors import SHARE_STATUSES_REVIEWED
+from readiness.services import benchmark_refresh_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +73,8 @@ def share_withdraw(*, assessment: Assessment, organisation: Organisation) -> Non
     if share is not None:
         share.withdrawn_at = timezone.now()
         share.save()
+        # A reviewed share may have been what made the submission count in benchmarks.
+        benchmark_refresh_enqueue(assessment=assessment)
 
 
 @transaction.atomic
@@ -80,9 +84,13 @@ def share_update(*, share: Share, status: str, assigned_advisor) -> Share:
     ) != share.organisation_id:
         raise ValidationError("The assigned advisor must belong to this organisation.",
                               code="foreign_advisor")
+    counted_before = share.status in SHARE_STATUSES_REVIEWED
     share.status = status
     share.assigned_advisor = assigned_advisor
     share.save()
+    if counted_before != (status in SHARE_STATUSES_REVIEWED):
+        # The case was opened (or put back to new): the submission's credibility changed.
+        benchmark_refresh_enqueue(assessment=share.assessment)
     return share
 
 

@@ -6,4 +6,4 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Support programmes"
 
     def ready(self) -> None:
-        from programmes import signals  # noqa: F401 (connects the change signal)
+        from programmes import signals  # noqa: F401 (change signal; renews per-process records)

@@ -17,9 +17,9 @@ from typing import Any
 from django.utils import timezone
 
 from programmes.api_limits import MAX_EMPLOYEES, MAX_TURNOVER
-from programmes.matching import FirmProfile, match
+from programmes.matching import FirmProfile
 from programmes.planning import build_plan
-from programmes.selectors import funding_offers, programme_records
+from programmes.selectors import funding_offers, programme_match
 from programmes.usecases import currency_for, load_usecases
 from readiness.framework import BANDS, CURRENT_VERSION, FrameworkSpec, load_framework
 from readiness.prioritisation import MAX_OBJECTIVES, prioritise
@@ -220,11 +220,14 @@ def _parse_costs(costs: Any, spec: FrameworkSpec, bad) -> dict[str, float]:
     return cleaned
 
 
-def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None) -> dict[str, Any]:
-    """Scores, priorities, matches and near misses as the API's JSON (DESIGN §7)."""
+def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
+             elsewhere: bool = True) -> dict[str, Any]:
+    """Scores, priorities, matches and near misses as the API's JSON (DESIGN §7); without the
+    near misses in other countries when ``elsewhere`` is False (the bulk table shows none)."""
     spec = spec or load_framework(CURRENT_VERSION)
     scores = score(spec, request.answers)
-    targets, _source, _peers = sector_targets(spec, request.profile.sector)
+    targets, _source, _peers = sector_targets(spec, request.profile.sector,
+                                              request.profile.employees)
     priorities = prioritise(
         spec,
         request.answers,
@@ -233,13 +236,13 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None) -> d
         targets=targets,
         weights=priority_weights(),
     )
-    result = match(
-        request.profile,
-        scores,
-        priorities,
-        programmes=programme_records(),
+    result = programme_match(
+        profile=request.profile,
+        scores=scores,
+        priorities=priorities,
         as_of=request.as_of or timezone.localdate(),
         dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
+        elsewhere=elsewhere,
     )
     plan = build_plan(
         load_usecases(),
@@ -340,7 +343,7 @@ def evaluate_rows(
                                for field, messages in error.errors.items())
             problems.append(f"line {line}: {detail}")
             continue
-        answer = evaluate(checked, spec)
+        answer = evaluate(checked, spec, elsewhere=False)
         scores = answer["scores"]
         results.append({
             "line": line,

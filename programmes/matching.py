@@ -163,6 +163,7 @@ class ProgrammeRecord:
     rounds: tuple[Round, ...] = ()
     sme_rule: SmeRule | None = None
     successor: str = ""
+    successor_name: str = ""
     delivery: tuple[Delivery, ...] = ()
     firm_types: tuple[str, ...] = ()  # conditions in words that the profile cannot decide
 
@@ -654,7 +655,8 @@ def _check_status(profile, programme, as_of, blockers, reasons) -> None:
         where = f" in {_region_phrase(profile.country.upper(), view.region)}" if view.region else ""
         since = f", as confirmed on {_date(view.checked_on)}" if view.checked_on else ""
         note = f" {view.note.rstrip('.')}." if view.note else ""
-        successor = (f" Its successor is {programme.successor}." if programme.successor
+        successor = (f" Its successor is {programme.successor_name or programme.successor}."
+                     if programme.successor
                      else "")
         blockers.append(Blocker("closed", f"It is {NOT_RUNNING[view.status]}{where}{since}."
                                           f"{note}{successor}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -15,9 +15,11 @@ from programmes.matching import (
     FirmProfile,
     Match,
     MatchResult,
+    NearMiss,
     ProgrammeRecord,
     RegionalStatus,
     Round,
+    check_eligibility,
     match,
 )
 from programmes.models import Institution, Programme
@@ -25,6 +27,9 @@ from programmes.planning import FundingOffer, Plan, build_plan
 from programmes.sme_rules import sme_rules
 from programmes.usecases import currency_for, load_usecases
 from readiness.models import Assessment
+from readiness.prioritisation import Priority
+from readiness.reference_cache import PROGRAMMES_REFERENCE, reference_get
+from readiness.scoring import Scores
 from readiness.selectors import AssessmentResults, assessment_results
 
 SEARCH_FIELDS = ("name", "summary", "description", "slug", "institutions__name")
@@ -98,6 +103,7 @@ def programme_record(
     programme: Programme,
     *,
     institution_names: dict[str, str] | None = None,
+    programme_names: dict[str, str] | None = None,
     kinds: Iterable[str] | None = None,
 ) -> ProgrammeRecord:
     """A programme as matching sees it. ``kinds`` stands in for the relation when the programme
@@ -146,6 +152,7 @@ def programme_record(
         ),
         sme_rule=sme_rules().get(programme.sme_rule) if programme.sme_rule else None,
         successor=programme.successor,
+        successor_name=(programme_names or {}).get(programme.successor, ""),
         firm_types=tuple(programme.firm_types),
         delivery=tuple(
             Delivery(institution=d["institution"],
@@ -165,10 +172,107 @@ def _day(value: str | None) -> datetime.date | None:
 
 
 def programme_records(programmes: Iterable[Programme] | None = None) -> list[ProgrammeRecord]:
+    """Matching records of the given programmes; of every programme (the per-process copy,
+    re-read when a programme changes) when none are given."""
     if programmes is None:
-        programmes = Programme.objects.prefetch_related("kinds")
+        return list(programme_index_get().records)
     names = dict(Institution.objects.values_list("slug", "name"))
-    return [programme_record(p, institution_names=names) for p in programmes]
+    titles = dict(Programme.objects.values_list("slug", "name"))
+    return [programme_record(p, institution_names=names, programme_names=titles)
+            for p in programmes]
+
+
+@dataclass(frozen=True)
+class ProgrammeIndex:
+    """Every programme's matching record, and the records a firm of each country can be
+    eligible for (open to its country or to any country), in the database's order."""
+
+    records: tuple[ProgrammeRecord, ...]
+    open_anywhere: tuple[ProgrammeRecord, ...]
+    by_country: dict[str, tuple[ProgrammeRecord, ...]] = field(default_factory=dict)
+    # (profile, as_of) -> the near misses of other countries' programmes; lives and dies with
+    # this index, so a programme change starts it afresh.
+    elsewhere_memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def candidates(self, country: str) -> tuple[ProgrammeRecord, ...]:
+        """The records whose country rule a firm in ``country`` meets: what matching needs to
+        rank, so that its cost grows with these and not with the whole database."""
+        return self.by_country.get(country.upper(), self.open_anywhere)
+
+    def elsewhere(self, country: str) -> tuple[ProgrammeRecord, ...]:
+        """The records only firms of other countries can use."""
+        here = {r.slug for r in self.candidates(country)}
+        return tuple(r for r in self.records if r.slug not in here)
+
+
+def programme_index_build(records: Iterable[ProgrammeRecord]) -> ProgrammeIndex:
+    records = tuple(records)
+    countries = {c.upper() for r in records for c in r.eligible_countries}
+    by_country = {
+        country: tuple(r for r in records
+                       if not r.eligible_countries or country in r.eligible_countries)
+        for country in countries
+    }
+    return ProgrammeIndex(records=records,
+                          open_anywhere=tuple(r for r in records if not r.eligible_countries),
+                          by_country=by_country)
+
+
+def programme_index_get() -> ProgrammeIndex:
+    """The index of every programme, read once per process and again after a change."""
+    def build() -> ProgrammeIndex:
+        names = dict(Institution.objects.values_list("slug", "name"))
+        programmes = list(Programme.objects.prefetch_related("kinds"))
+        titles = {p.slug: p.name for p in programmes}
+        return programme_index_build(
+            programme_record(p, institution_names=names, programme_names=titles)
+            for p in programmes)
+
+    return reference_get(PROGRAMMES_REFERENCE, build)
+
+
+ELSEWHERE_MEMO_SIZE = 4096
+
+
+def programme_near_misses_elsewhere(index: ProgrammeIndex, profile: FirmProfile,
+                           as_of: datetime.date) -> tuple[NearMiss, ...]:
+    """Other countries' programmes with every rule the firm fails there, for the list "in other
+    countries". They are not ranked (their relevance is left at 0, so they are listed by how
+    many rules they fail, then by name), and the same firm profile on the same day gets the
+    list already made: a bulk run or a busy API pays for it once per kind of firm."""
+    key = (profile, as_of)
+    made = index.elsewhere_memo.get(key)
+    if made is None:
+        made = tuple(NearMiss(r.slug, r.name, r.country, check_eligibility(profile, r, as_of)[0], r)
+                     for r in index.elsewhere(profile.country))
+        if len(index.elsewhere_memo) >= ELSEWHERE_MEMO_SIZE:
+            index.elsewhere_memo.clear()
+        index.elsewhere_memo[key] = made
+    return made
+
+
+def programme_match(
+    *,
+    profile: FirmProfile,
+    scores: Scores,
+    priorities: list[Priority],
+    as_of: datetime.date,
+    dimension_names: dict[str, str],
+    elsewhere: bool = True,
+) -> MatchResult:
+    """Matching over the programme index: the programmes a firm of its country can use are
+    ranked in full (programmes.matching.match); the others are near misses with their blockers
+    (left out with ``elsewhere=False``, for callers that show none of them).
+    """
+    index = programme_index_get()
+    here = match(profile, scores, priorities, programmes=index.candidates(profile.country),
+                 as_of=as_of, dimension_names=dimension_names)
+    if not elsewhere:
+        return here
+    near = here.near_misses + list(programme_near_misses_elsewhere(index, profile, as_of))
+    near.sort(key=lambda n: (n.elsewhere, len(n.blockers), -n.relevance, n.name))
+    return MatchResult(as_of=as_of, matches=here.matches, near_misses=near, tools=here.tools,
+                       region=here.region)
 
 
 def profile_of(assessment: Assessment) -> FirmProfile:
@@ -197,11 +301,10 @@ def matches_for_assessment(
     """
     if results is None:
         results = assessment_results(assessment)
-    return match(
-        profile_of(assessment),
-        results.scores,
-        results.priorities,
-        programmes=programme_records(),
+    return programme_match(
+        profile=profile_of(assessment),
+        scores=results.scores,
+        priorities=results.priorities,
         as_of=as_of or timezone.localdate(),
         dimension_names={key: dim.name for key, dim in results.spec.dimensions.items()},
     )

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from programmes.forms import InstitutionRowForm, ProgrammeRowForm
 from programmes.models import Institution, Programme, SupportKind
+from readiness.reference_cache import PROGRAMMES_REFERENCE, reference_bump
 from readiness.spreadsheets import defuse_formulas, restore
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "programmes"
@@ -111,6 +112,9 @@ def programmes_write(*, rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], l
     for row in rows:
         programme, is_new = programme_upsert(data=row)
         (created if is_new else updated).append(programme.slug)
+    # The model signals renew the per-process records too; said here so that a bulk write added
+    # later cannot forget it.
+    reference_bump(PROGRAMMES_REFERENCE)
     return created, updated
 
 

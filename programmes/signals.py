@@ -1,13 +1,19 @@
-"""Tells the apps above when a programme's status or rules change, so that they can re-match.
+"""Programme changes, told to whoever needs them.
 
-``programmes`` sits below ``advisors`` and must not import it; it sends ``programme_rules_changed``
-and ``advisors`` (which flags cases and emails firms) listens.
+- Every write to a programme (services, the admin, the ORM) renews the per-process records.
+- A change of a programme's status or rules sends ``programme_rules_changed``, so that the apps
+  above can re-match: ``programmes`` sits below ``advisors`` and must not import it, so it sends
+  and ``advisors`` (which flags cases and emails firms) listens.
 """
 
 from __future__ import annotations
 
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
 from simple_history.signals import post_create_historical_record
+
+from programmes.models import Institution, Programme, SupportKind
+from readiness.reference_cache import PROGRAMMES_REFERENCE, reference_bump
 
 # Sent with programme_id and previous_history_id once the change is committed.
 programme_rules_changed = Signal()
@@ -23,8 +29,6 @@ RULE_FIELDS = (
 
 @receiver(post_create_historical_record, dispatch_uid="programmes.rules_changed")
 def _on_programme_history(sender, instance, history_instance, **kwargs) -> None:
-    from programmes.models import Programme
-
     if not isinstance(instance, Programme):
         return
     previous = history_instance.prev_record
@@ -36,3 +40,17 @@ def _on_programme_history(sender, instance, history_instance, **kwargs) -> None:
             sender=Programme, programme_id=instance.pk, previous_history_id=previous.history_id,
             changed_fields=list(delta.changed_fields),
         )
+
+
+def _programmes_changed(**kwargs) -> None:
+    reference_bump(PROGRAMMES_REFERENCE)
+
+
+for model in (Programme, SupportKind, Institution):
+    post_save.connect(_programmes_changed, sender=model,
+                      dispatch_uid=f"programmes-changed-save-{model.__name__}")
+    post_delete.connect(_programmes_changed, sender=model,
+                        dispatch_uid=f"programmes-changed-delete-{model.__name__}")
+for relation in (Programme.kinds.through, Programme.institutions.through):
+    m2m_changed.connect(_programmes_changed, sender=relation,
+                        dispatch_uid=f"programmes-changed-m2m-{relation.__name__}")

@@ -21,6 +21,7 @@ from readiness.reference import (
     normalise_region,
     region_choices,
 )
+from readiness.widgets import StaticOptionsSelect
 
 NOT_APPLICABLE = "na"
 # Countries whose support programmes are regional, so the firm's region decides its matches.
@@ -61,13 +62,15 @@ class TypedDecimalField(TypedNumberMixin, forms.DecimalField):
 
 
 class ProfileForm(forms.ModelForm):
-    country = forms.ChoiceField(choices=country_choices, initial="GB")
+    country = forms.ChoiceField(choices=country_choices, initial="GB",
+                                widget=StaticOptionsSelect(options_key="country"))
     # A CharField shown as a select: the region is validated (case-insensitively) against the
     # chosen country in clean(), not against the choices rendered for the initial country.
     region = forms.CharField(required=False, max_length=64, widget=forms.Select)
     sector = forms.ChoiceField(
         label=_("Sector"),
         choices=sector_choices,
+        widget=StaticOptionsSelect(options_key="sector"),
         help_text=_("Your main activity as an ISIC Rev. 4 division (the same two digits as UK SIC "
                     "2007 and NACE). Divisions 10 to 33 are manufacturing."),
     )
@@ -88,6 +91,7 @@ class ProfileForm(forms.ModelForm):
     )
     turnover_currency = forms.ChoiceField(
         label=_("Currency"), required=False, choices=[("", "—"), *currency_choices()],
+        widget=StaticOptionsSelect(options_key="currency"),
     )
 
     class Meta:
@@ -109,7 +113,12 @@ class ProfileForm(forms.ModelForm):
                                       or getattr(self.instance, "turnover_currency", "")):
             self.initial["turnover_currency"] = default_currency(country)
         region = self.fields["region"]
-        region.widget.choices = [("", "Choose a region"), *region_choices(country)]
+        regions = region_choices(country)
+        region.widget = StaticOptionsSelect(
+            choices=[("", "Choose a region"), *regions],
+            # Keyed by country only where it has regions: a posted country is any text, and
+            # every one without regions draws the same single option.
+            options_key=f"region:{country}" if regions else "region:")
         # Marked required (the label's "*") where regional programmes depend on it; changing the
         # country swaps this whole field, label included (views.region_options).
         region.required = country in REGION_REQUIRED

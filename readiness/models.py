@@ -194,6 +194,31 @@ class PriorityWeights(models.Model):
         return f"gap {self.gap} / objectives {self.kpi} / cost {self.cost}"
 
 
+class BenchmarkCohort(models.Model):
+    """Best-in-class targets of one sector and size band, precomputed from credible peers.
+
+    Refreshed by a background task when a submission in the cohort is made or becomes credible
+    (``readiness.tasks.benchmark_cohort_refresh``), so that no request scans submissions.
+    """
+
+    framework_version = models.PositiveIntegerField()
+    sector = models.CharField(max_length=2)
+    size_band = models.CharField(max_length=16)
+    # Credible firms counted (each firm once, by its latest submission).
+    firms = models.PositiveIntegerField(default=0)
+    # {dimension_key: {"target": band, "peers": firms that rated it}} for the dimensions that at
+    # least MIN_PEERS_FOR_TARGET credible firms rated; the others use the framework's default.
+    targets = models.JSONField(default=dict, blank=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["framework_version", "sector", "size_band"], name="one_benchmark_per_cohort")]
+
+    def __str__(self) -> str:
+        return f"v{self.framework_version} sector {self.sector} {self.size_band}: {self.firms} firms"
+
+
 _SPECS: dict[int, FrameworkSpec] = {}
 
 

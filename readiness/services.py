@@ -16,8 +16,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from readiness.models import Answer, Assessment, Firm, FrameworkVersion
+from readiness import benchmarks
+from readiness.models import Answer, Assessment, BenchmarkCohort, Firm, FrameworkVersion
+from readiness.reference_cache import (
+    BENCHMARKS_REFERENCE,
+    FRAMEWORK_REFERENCE,
+    reference_bump,
+    reference_get,
+)
 from readiness.scoring import score
+from readiness.selectors import benchmark_peer_bands
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +52,16 @@ def framework_load(*, definition: dict) -> tuple[FrameworkVersion, bool]:
             "definition": definition,
         },
     )
+    reference_bump(FRAMEWORK_REFERENCE)
     return version, created
 
 
 def framework_current() -> FrameworkVersion:
-    framework = FrameworkVersion.objects.order_by("-version").first()
+    """The newest framework version (kept per process without its 50 kB definition, which is
+    parsed once per process; re-read after ``framework_load``)."""
+    framework = reference_get(
+        FRAMEWORK_REFERENCE,
+        lambda: FrameworkVersion.objects.defer("definition").order_by("-version").first())
     if framework is None:
         raise RuntimeError("No framework loaded: run `python manage.py load_framework`.")
     return framework
@@ -176,6 +189,7 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
     assessment.overall_score = scores.overall
     assessment.save(update_fields=["status", "submitted_at", "scores", "overall_score",
                                    "updated_at"])
+    benchmark_refresh_enqueue(assessment=assessment)
     return assessment
 
 
@@ -191,6 +205,63 @@ def assessment_set_plan_targets(*, assessment: Assessment, targets: Mapping[str,
     assessment.plan_targets = dict(targets)
     assessment.save(update_fields=["plan_targets", "updated_at"])
     return assessment
+
+
+def benchmark_refresh_enqueue(*, assessment: Assessment) -> None:
+    """Refresh the benchmark cohort of ``assessment`` in the background once the caller's
+    transaction commits. Call it whenever a submission starts or stops counting: submitted,
+    contact email verified, shared and reviewed, withdrawn, erased."""
+    from readiness.tasks import refresh_benchmark_cohort
+
+    cohort = (assessment.framework.version, assessment.sector,
+              benchmarks.size_band(assessment.employees))
+
+    def enqueue() -> None:
+        try:
+            refresh_benchmark_cohort.enqueue(*cohort)
+        except Exception:  # the submission stands; `manage.py refresh_benchmarks` catches up
+            logger.exception("Could not queue the benchmark refresh of cohort %s", cohort)
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def benchmark_cohort_refresh(*, framework_version: int, sector: str,
+                             size_band: str) -> BenchmarkCohort:
+    """Recompute one sector and size band's targets from its credible peers and store them."""
+    firms, targets = benchmarks.cohort_targets(
+        _framework_dimension_keys(framework_version),
+        benchmark_peer_bands(framework_version=framework_version, sector=sector,
+                             size_band=size_band),
+    )
+    cohort, _ = BenchmarkCohort.objects.update_or_create(
+        framework_version=framework_version, sector=sector, size_band=size_band,
+        defaults={"firms": firms, "refreshed_at": timezone.now(),
+                  "targets": {t.dimension: {"target": t.target, "peers": t.peers}
+                              for t in targets}},
+    )
+    reference_bump(BENCHMARKS_REFERENCE)
+    return cohort
+
+
+def benchmarks_refresh_all() -> int:
+    """Recompute every cohort that has a submission or a stored row; returns how many."""
+    cohorts = {
+        (version, sector, benchmarks.size_band(employees))
+        for version, sector, employees in Assessment.objects.filter(
+            status=Assessment.Status.SUBMITTED).values_list(
+                "framework__version", "sector", "employees").distinct()
+    }
+    cohorts |= set(BenchmarkCohort.objects.values_list("framework_version", "sector",
+                                                       "size_band"))
+    for version, sector, band in sorted(cohorts):
+        benchmark_cohort_refresh(framework_version=version, sector=sector, size_band=band)
+    return len(cohorts)
+
+
+def _framework_dimension_keys(version: int) -> list[str]:
+    framework = FrameworkVersion.objects.filter(version=version).first()
+    return list(framework.spec.dimension_keys) if framework is not None else []
 
 
 def resume_link_send(*, assessment: Assessment, token: str) -> None:

@@ -22,6 +22,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _reference_copies_forgotten():
+    """Each test starts without the per-process copies of reference data that an earlier test's
+    database (flushed or rolled back without a signal) left behind."""
+    from readiness.reference_cache import reference_forget
+
+    reference_forget()
+    yield
+    reference_forget()
+
+
 @pytest.fixture
 def framework(db):
     """Framework v1 loaded into the test database, as `make run` loads it."""

@@ -99,21 +99,29 @@ def test_bad_case_input_is_refused_with_a_message(hub, advisor):
     assert share.assigned_advisor is None
 
 
-def test_peers_need_five_firms_and_show_the_cohort_size(hub, advisor):
-    share, _ = shared(hub, company_name="Target", employees=45, sector="25")
-    for n in range(4):
-        make_submitted(company_name=f"Peer {n}", employees=20 + n, sector="25",
-                       bands={"vertical_integration": n})
-    make_submitted(company_name="Other sector", employees=30, sector="10")
-    make_submitted(company_name="Too big", employees=400, sector="25")
-    page = advisor.get(reverse("advisors:review", args=[share.pk])).content.decode()
-    assert 'id="cohort-size">4<' in page and 'id="no-peers"' in page
+def credible(assessment):
+    """A verified contact email: the submission counts among peers (docs/benchmarks.md)."""
+    type(assessment).objects.filter(pk=assessment.pk).update(
+        contact_email_verified_at=timezone.now())
+    return assessment
 
-    make_submitted(company_name="Peer 4", employees=12, sector="25",
-                   bands={"vertical_integration": 4})
+
+def test_peers_need_ten_credible_firms_and_show_the_cohort_size(hub, advisor):
+    share, _ = shared(hub, company_name="Target", employees=45, sector="25")
+    for n in range(9):
+        credible(make_submitted(company_name=f"Peer {n}", employees=20 + n, sector="25",
+                                bands={"vertical_integration": n % 5})[0])
+    credible(make_submitted(company_name="Other sector", employees=30, sector="10")[0])
+    credible(make_submitted(company_name="Too big", employees=400, sector="25")[0])
+    make_submitted(company_name="Anonymous", employees=30, sector="25")  # not credible
     page = advisor.get(reverse("advisors:review", args=[share.pk])).content.decode()
-    assert 'id="cohort-size">5<' in page and 'id="peer-table"' in page
-    # Peers rated vertical integration 0..4: median 2; the target rated it 2 (the default).
+    assert 'id="cohort-size">9<' in page and 'id="no-peers"' in page
+
+    credible(make_submitted(company_name="Peer 9", employees=12, sector="25",
+                            bands={"vertical_integration": 4})[0])
+    page = advisor.get(reverse("advisors:review", args=[share.pk])).content.decode()
+    assert 'id="cohort-size">10<' in page and 'id="peer-table"' in page
+    # Peers rated vertical integration 0,1,2,3,4,0,1,2,3,4: median 2; the target rated it 2.
     table = pd.read_html(io.StringIO(page), attrs={"id": "peer-table"})[0]
     row = table[table["Dimension"] == "Vertical Integration"].iloc[0]
     assert float(row["Peer median"]) == 2.0

@@ -74,7 +74,9 @@ def test_new_user_completes_assessment_and_sees_results(page, framework, spec, a
     expect(match).to_contain_text("You are in the North West")
     expect(match).to_contain_text("45 employees")
     pilot = page.locator(".near-miss[data-programme='made-smarter-nw-adoption-pilot']")
-    expect(pilot.locator("[data-blocker='closed']")).to_contain_text("It closed on")
+    expect(pilot.locator("[data-blocker='closed']")).to_contain_text("It is closed")
+    expect(pilot.locator("[data-blocker='closed']")).to_contain_text(
+        "Its successor is Made Smarter Adoption Programme, North West")
     page.screenshot(path=str(artifacts_dir / "results-page.png"), full_page=True)
 
     assessment = Assessment.objects.get(company_name="Pennine Precision Ltd")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from advisors import selectors, services
 from advisors.access import advisor_required, share_for_member
 from advisors.charts import BAND_COLOURS, bar_chart, heatmap
-from advisors.cohorts import progress_between
+from advisors.cohorts import MIN_COHORT, progress_between
 from advisors.forms import (
     ActionForm,
     CaseloadFilterForm,
@@ -82,6 +82,7 @@ def review_context(request: HttpRequest, share: Share,
                       for referral in Referral.objects.filter(share__in=case)
                       .select_related("programme")],
         "peers": selectors.peer_comparison(share.assessment, spec),
+        "min_cohort": MIN_COHORT,
         "firm_history": history,
         "case_history": share.history.select_related("history_user").order_by("-history_date")[:20],
     }

@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.ratelimit import rate_limit
@@ -23,6 +25,7 @@ from readiness.access import (
 from readiness.forms import ObjectivesForm, PillarForm, ProfileForm, ResumeForm
 from readiness.models import Assessment
 from readiness.reports.selectors import results_context
+from readiness.results_cache import results_body_get, results_body_set
 from readiness.steps import neighbours, steps
 
 
@@ -237,14 +240,34 @@ def results(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     if assessment.is_draft:
         messages.info(request, "Submit your assessment to see its results.")
         return redirect("readiness:review", public_id=assessment.public_id)
-    from readiness.views.plan import plan_page_context  # it imports holder_view from here
+    return render(request, "readiness/results.html", results_page_context(request, assessment))
 
-    context = results_context(assessment)
-    return render(request, "readiness/results.html", {
-        **context,
-        **plan_page_context(assessment, context),
-        "resume_link": _resume_link(request, assessment),
-    })
+
+def results_page_context(request: HttpRequest, assessment: Assessment,
+                         plan_targets_form=None) -> dict:
+    """The results page: its body (scores, priorities, plan, matches) from the cache while
+    nothing it shows has changed (readiness.results_cache), and around it what is the holder's
+    own: progress, the target form (it carries this session's CSRF token, so it is never
+    cached) and the resume link."""
+    from readiness.views.plan import (  # plan imports this module
+        PLAN_TARGETS_SLOT,
+        holder_context,
+        plan_body_context,
+    )
+
+    body = results_body_get(public_id=assessment.public_id, variant=assessment.plan_targets)
+    if body is None:
+        context = results_context(assessment)
+        body = render_to_string("readiness/_results_body.html",
+                                {**context, **plan_body_context(context)})
+        results_body_set(public_id=assessment.public_id, variant=assessment.plan_targets,
+                         html=body)
+    holder = holder_context(assessment, plan_targets_form)
+    form = render_to_string("readiness/_plan_targets.html", holder, request=request)
+    # Both parts are our own rendered templates (escaped as they were drawn).
+    page_body = mark_safe(body.replace(PLAN_TARGETS_SLOT, form, 1))  # noqa: S308
+    return {**holder, "results_body": page_body,
+            "resume_link": _resume_link(request, assessment)}
 
 
 @require_POST

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,34 +24,47 @@ from readiness.forms import PlanTargetsForm
 from readiness.models import Assessment
 from readiness.reports.rendering import ReportRenderError, html_to_pdf
 from readiness.reports.selectors import progress_since_previous, results_context
-from readiness.views.assessment import holder_view
+from readiness.views.assessment import holder_view, results_page_context
 
 logger = logging.getLogger(__name__)
+# Where the (never cached) target form goes inside the cached results body: the form carries
+# this session's CSRF token, so the body keeps this mark and each request puts the form there.
+PLAN_TARGETS_SLOT = mark_safe("<!-- plan-targets-form -->")  # noqa: S308 (a constant)
 # What fits on the one-page plan with its summary; the full report has every step.
 ONE_PAGE_STEPS = 6
 
 
-def plan_page_context(assessment: Assessment, context: dict[str, Any],
-                      form: PlanTargetsForm | None = None) -> dict[str, Any]:
-    """What the results page adds for the holder: progress since the previous assessment, the
-    target form and the plan download."""
-    data = context["results"]
-    progress = progress_since_previous(assessment, data.spec)
-    overall_change = None
-    if progress is not None and progress.previous_overall is not None and (
-            data.scores.overall is not None):
-        overall_change = round(data.scores.overall - progress.previous_overall, 1)
+def plan_body_context(context: dict[str, Any]) -> dict[str, Any]:
+    """What the cached results body adds to ``results_context``: the plan's links."""
+    assessment = context["assessment"]
     return {
+        "plan_pdf_url": reverse("readiness:plan_pdf", args=[assessment.public_id]),
+        "pack_links": _pack_links(context),
+        "plan_targets_slot": PLAN_TARGETS_SLOT,
+    }
+
+
+def holder_context(assessment: Assessment, form: PlanTargetsForm | None = None
+                   ) -> dict[str, Any]:
+    """What the results page shows around its (cached) body, from the stored scores: progress
+    since the previous assessment and the target form (with this session's CSRF token)."""
+    spec = assessment.framework.spec
+    stored = assessment.scores or {}
+    bands, overall = stored.get("dimensions") or {}, stored.get("overall")
+    progress = progress_since_previous(assessment, spec)
+    overall_change = None
+    if progress is not None and progress.previous_overall is not None and overall is not None:
+        overall_change = round(overall - progress.previous_overall, 1)
+    return {
+        "assessment": assessment, "spec": spec, "scores": {"overall": overall},
         "progress": progress,
         "progress_overall_change": overall_change,
         "progress_overall_size": abs(overall_change) if overall_change else None,
         "progress_unchanged": sum(1 for row in progress.rows if row[1] == row[2])
         if progress else 0,
         "plan_targets_form": form or PlanTargetsForm(
-            spec=data.spec, bands=data.scores.dimensions, targets=assessment.plan_targets),
+            spec=spec, bands=bands, targets=assessment.plan_targets),
         "plan_targets_url": reverse("readiness:plan_targets", args=[assessment.public_id]),
-        "plan_pdf_url": reverse("readiness:plan_pdf", args=[assessment.public_id]),
-        "pack_links": _pack_links(context),
     }
 
 
@@ -144,9 +158,8 @@ def plan_targets(request: HttpRequest, assessment: Assessment) -> HttpResponse:
         else:
             messages.success(request, "Your plan now follows the target bands you chose.")
             return redirect(reverse("readiness:results", args=[assessment.public_id]) + "#plan")
-    return render(request, "readiness/results.html", {
-        **context, **plan_page_context(assessment, context, form),
-    }, status=400)
+    return render(request, "readiness/results.html",
+                  results_page_context(request, assessment, plan_targets_form=form), status=400)
 
 
 @require_GET

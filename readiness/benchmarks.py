@@ -1,0 +1,68 @@
+"""Best-in-class targets from credible peers (DESIGN §4, §6; issue 12 item 4), as plain Python.
+
+Which submissions count is decided by ``readiness.selectors.credible_submissions`` and documented
+in docs/benchmarks.md; this module only turns the counted peers' bands into targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# A target comes from peers only when at least this many credible firms of the same sector and
+# size band rated the dimension; otherwise the framework's documented default is used.
+MIN_PEERS_FOR_TARGET = 10
+
+SIZE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
+    ("micro", "Micro (1-9)", 1, 9),
+    ("small", "Small (10-49)", 10, 49),
+    ("medium", "Medium (50-249)", 50, 249),
+    ("large", "Large (250+)", 250, None),
+)
+
+
+def size_band(employees: int) -> str:
+    for key, _label, low, high in SIZE_BANDS:
+        if employees >= low and (high is None or employees <= high):
+            return key
+    return "micro"
+
+
+def size_band_range(key: str) -> tuple[int, int | None]:
+    for band_key, _label, low, high in SIZE_BANDS:
+        if band_key == key:
+            return low, high
+    raise ValueError(f"unknown size band {key!r}")
+
+
+def nearest_rank_p90(bands: list[int]) -> int:
+    """The 90th percentile by the nearest-rank method: the ceil(0.9 n)-th smallest band."""
+    ordered = sorted(bands)
+    rank = max(1, -(-len(ordered) * 9 // 10))
+    return ordered[rank - 1]
+
+
+@dataclass(frozen=True)
+class CohortTarget:
+    """One dimension's peer target for a sector and size band."""
+
+    dimension: str
+    target: int
+    peers: int  # credible firms that rated the dimension
+
+
+def cohort_targets(
+    dimension_keys: Iterable[str], peer_bands: Iterable[Mapping[str, int | None]]
+) -> tuple[int, list[CohortTarget]]:
+    """The cohort's size and a target for each dimension that enough peers rated.
+
+    ``peer_bands`` holds one mapping per credible firm (its latest submission); N/A (None) and
+    missing dimensions do not count for that dimension.
+    """
+    peers = list(peer_bands)
+    targets = []
+    for key in dimension_keys:
+        bands = [b[key] for b in peers if isinstance(b.get(key), int)]
+        if len(bands) >= MIN_PEERS_FOR_TARGET:
+            targets.append(CohortTarget(key, nearest_rank_p90(bands), len(bands)))
+    return len(peers), targets
