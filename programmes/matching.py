@@ -29,8 +29,15 @@ from decimal import Decimal
 from statistics import fmean
 
 from readiness.prioritisation import Priority
-from readiness.reference import GB_REGIONS, country_name, region_label, sector_label
+from readiness.reference import (
+    GB_REGIONS,
+    MANUFACTURING_DIVISIONS,
+    country_name,
+    region_label,
+    sector_label,
+)
 from readiness.scoring import Scores
+from readiness.wording import join_words
 
 BLOCKER_CODES = ("country", "region", "size", "turnover", "sector", "closed", "not_yet_open")
 
@@ -62,7 +69,6 @@ TOP_PRIORITIES = 4
 PRIORITY_WEIGHTS = (0.4, 0.3, 0.2, 0.1)  # rank 1..4; they sum to 1
 RELEVANCE_WEIGHTS = {"fit": 0.5, "level": 0.25, "stage": 0.25}
 NEUTRAL = 0.5
-MANUFACTURING = frozenset(f"{n:02d}" for n in range(10, 34))
 
 
 @dataclass(frozen=True)
@@ -254,12 +260,12 @@ def _check_country(profile, programme, blockers, reasons) -> bool:
         if len(allowed) == 1:
             reasons.append(f"It is for firms in {here}, where you are based.")
         else:
-            reasons.append(f"It is open to firms in {_join([_country(c) for c in allowed])}; "
+            reasons.append(f"It is open to firms in {join_words([_country(c) for c in allowed])}; "
                            f"you are in {here}.")
         return True
     blockers.append(Blocker(
         "country",
-        f"Only firms in {_join([_country(c) for c in allowed], 'or')} are eligible; "
+        f"Only firms in {join_words([_country(c) for c in allowed], 'or')} are eligible; "
         f"you are in {here}.",
     ))
     return False
@@ -270,7 +276,7 @@ def _check_region(profile, programme, blockers, reasons) -> None:
     if not allowed:
         return
     country = profile.country.upper()
-    listed = _join([_region_phrase(country, r) for r in allowed], "or")
+    listed = join_words([_region_phrase(country, r) for r in allowed], "or")
     if not profile.region:
         blockers.append(Blocker(
             "region", f"Only firms in {listed} are eligible; you did not say where you are."
@@ -292,8 +298,8 @@ def _check_sector(profile, programme, blockers, reasons) -> None:
         return
     yours = sector_label(profile.sector)
     parts: list[str] = []
-    rest = sorted(set(allowed) - MANUFACTURING)
-    if set(allowed) >= MANUFACTURING:
+    rest = sorted(set(allowed) - MANUFACTURING_DIVISIONS)
+    if set(allowed) >= MANUFACTURING_DIVISIONS:
         parts.append("manufacturing (ISIC divisions 10 to 33)")
     else:
         rest = sorted(allowed)
@@ -301,7 +307,7 @@ def _check_sector(profile, programme, blockers, reasons) -> None:
         parts.extend(sector_label(s) for s in rest)
     else:
         parts.append(f"ISIC divisions {', '.join(rest)}")
-    described = _join(parts)
+    described = join_words(parts)
     if profile.sector in allowed:
         reasons.append(f"It serves {described}; your sector is {yours}.")
     else:
@@ -417,7 +423,7 @@ def relevance_of(
         hit = [(i, p) for i, p in enumerate(top) if p.dimension in targets]
         fit = sum(PRIORITY_WEIGHTS[i] for i, _ in hit)
         if hit:
-            listed = _join([f"{_name(names, p.dimension)} (priority {p.rank})" for _, p in hit])
+            listed = join_words([f"{_name(names, p.dimension)} (priority {p.rank})" for _, p in hit])
             reasons.append(f"It works on {listed}, among your top priorities.")
         else:
             reasons.append("It does not work on your top priorities, so it ranks lower.")
@@ -444,10 +450,10 @@ def relevance_of(
         fits = {k: _stage_fit(k, scores.overall) for k in programme.kinds if k in KIND_STAGES}
         stage_fit = max(fits.values(), default=NEUTRAL)
         good = [KIND_LABELS[k] for k, v in fits.items() if v == 1.0]
-        kinds = _join([KIND_LABELS.get(k, k) for k in programme.kinds])
+        kinds = join_words([KIND_LABELS.get(k, k) for k in programme.kinds])
         if good:
             reasons.append(
-                f"It offers {kinds}; {_join(good)} suit{'s' if len(good) == 1 else ''} a firm at "
+                f"It offers {kinds}; {join_words(good)} suit{'s' if len(good) == 1 else ''} a firm at "
                 f"your overall level of {scores.overall:.1f} out of 5."
             )
         else:
@@ -506,10 +512,3 @@ def _money(amount: Decimal, currency: str) -> str:
 
 def _date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def _join(items: Sequence[str], word: str = "and") -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {word} " + items[-1]

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from programmes.forms import InstitutionRowForm, ProgrammeRowForm
 from programmes.models import Institution, Programme, SupportKind
-from readiness.spreadsheets import defuse_formulas, restore
+from readiness.spreadsheets import restore, spreadsheet_bytes
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "programmes"
 
@@ -245,9 +245,4 @@ def programmes_frame(programmes) -> pd.DataFrame:
 
 
 def programmes_export(programmes, *, fmt: str) -> bytes:
-    frame = defuse_formulas(programmes_frame(programmes))
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name="programmes")
-        return buffer.getvalue()
-    return frame.to_csv(index=False).encode("utf-8")
+    return spreadsheet_bytes({"programmes": programmes_frame(programmes)}, fmt=fmt)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,10 +21,9 @@ from advisors.models import Action, Membership, Share
 from readiness.charts import radar_chart
 from readiness.reports.selectors import results_context
 from readiness.services import framework_current
-from readiness.spreadsheets import defuse_formulas
+from readiness.spreadsheets import spreadsheet_response
 
 PAGE_SIZE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _scope(request: HttpRequest):
@@ -217,22 +214,10 @@ def analytics_charts(data, spec) -> dict:
 
 
 def _download(frame_or_frames, filename: str, fmt: str) -> HttpResponse:
-    """CSV of the first table, or an XLSX with one sheet per table."""
+    """CSV of the first table, or an XLSX with one sheet per table (labelled rows kept)."""
     frames = frame_or_frames if isinstance(frame_or_frames, dict) else {"data": frame_or_frames}
-    frames = {name: defuse_formulas(frame) for name, frame in frames.items()}
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            for sheet, frame in frames.items():
-                frame.to_excel(writer, sheet_name=sheet[:31], index=sheet != "data")
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        extension = "xlsx"
-    else:
-        first = next(iter(frames.values()))
-        response = HttpResponse(first.to_csv(index=False), content_type="text/csv; charset=utf-8")
-        extension = "csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
-    return response
+    return spreadsheet_response(frames, filename=filename, fmt=fmt,
+                                index_sheets=frozenset(frames) - {"data"})
 
 
 @require_GET

@@ -1,7 +1,7 @@
 from django import template
 
 from programmes.models import Kind
-from readiness.reference import country_name, region_label, sector_label
+from readiness.reference import MANUFACTURING_DIVISIONS, country_name, region_label, sector_label
 
 register = template.Library()
 
@@ -21,12 +21,11 @@ def kind_label(key: str) -> str:
 
 @register.filter
 def sector_names(codes: list[str]) -> str:
-    manufacturing = {f"{n:02d}" for n in range(10, 34)}
     parts = []
     rest = sorted(codes)
-    if manufacturing <= set(codes):
+    if set(codes) >= MANUFACTURING_DIVISIONS:
         parts.append("Manufacturing (ISIC 10 to 33)")
-        rest = sorted(set(codes) - manufacturing)
+        rest = sorted(set(codes) - MANUFACTURING_DIVISIONS)
     parts.extend(sector_label(code) for code in rest)
     return "; ".join(parts)
 
@@ -34,8 +33,3 @@ def sector_names(codes: list[str]) -> str:
 @register.filter
 def region_names(regions: list[str], country: str) -> str:
     return ", ".join(region_label(country, r) for r in regions)
-
-
-@register.filter
-def percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.0f}%"
