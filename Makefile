@@ -47,8 +47,9 @@ data: install ## migrate and load the framework, programmes and demo data
 
 test: system-test install lint migrations-check pytest ## the whole suite (set DATABASE_URL for PostgreSQL)
 
-lint:
+lint: ## ruff, and mypy with django-stubs (strict on the pure domain modules; pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 migrations-check:
 	$(MANAGE) makemigrations --check --dry-run -v0

@@ -12,6 +12,12 @@ from django.shortcuts import get_object_or_404
 from advisors.models import Membership, Share
 
 
+class MemberRequest(HttpRequest):
+    """A request that `advisor_required` let through: it carries the member's membership."""
+
+    membership: Membership
+
+
 def membership_for(user) -> Membership | None:
     if not user.is_authenticated:
         return None
@@ -31,7 +37,7 @@ def advisor_required(view):
         membership = membership_for(request.user)
         if membership is None:
             raise PermissionDenied("Your account does not belong to an advisory organisation.")
-        request.membership = membership
+        request.membership = membership  # type: ignore[attr-defined]  # now a MemberRequest
         # The page's navigation asks user.membership too: fill that cache, not a second query.
         request.user.membership = membership
         return view(request, *args, **kwargs)
@@ -39,7 +45,7 @@ def advisor_required(view):
     return wrapper
 
 
-def share_for_member(request: HttpRequest, share_id: int) -> Share:
+def share_for_member(request: MemberRequest, share_id: int) -> Share:
     """An active share of the member's organisation; anything else is a 404 (no existence leak)."""
     return get_object_or_404(
         Share.objects.select_related("assessment__framework", "assessment__firm",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import pandas as pd
 from django.db.models import QuerySet
@@ -103,7 +104,7 @@ def peer_comparison(assessment: Assessment, spec: FrameworkSpec) -> PeerComparis
         peers = peers.filter(employees__lte=high)
     rows = list(peers.order_by("firm_id", "-submitted_at")
                 .values_list("firm_id", "region", "scores"))
-    latest: dict[int, tuple[str, dict]] = {}
+    latest: dict[int, tuple[str, Any]] = {}
     for firm_id, region, scores in rows:
         latest.setdefault(firm_id, (region, scores))
     where = assessment.country_name
@@ -235,7 +236,7 @@ def sharing_options(assessment: Assessment) -> dict:
             "shared": [o for o in organisations if o.pk in active]}
 
 
-def member_caseload(request, *, organisation: Organisation | None | bool = True
+def member_caseload(request, *, organisation: Organisation | None | Literal[True] = True
                     ) -> QuerySet[Share]:
     """The caseload a signed-in member asked for with the request's query parameters.
 

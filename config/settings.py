@@ -282,7 +282,7 @@ _EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     _SMTP if IS_PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
-MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND}}
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": _EMAIL_BACKEND}}
 if _EMAIL_BACKEND == _SMTP:
     MAILERS["default"]["OPTIONS"] = {
         "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import fmean
+from typing import Any
 
 from readiness.prioritisation import Priority
 from readiness.reference import (
@@ -125,7 +126,7 @@ class Match:
     reasons: list[str]
     programme: ProgrammeRecord
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "programme": self.slug,
             "name": self.name,
@@ -153,7 +154,7 @@ class NearMiss:
         """Run for firms in another country: shown apart, as they rarely help."""
         return "country" in self.codes
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "programme": self.slug,
             "name": self.name,
@@ -189,7 +190,7 @@ class MatchResult:
     def near_misses_elsewhere(self) -> list[NearMiss]:
         return [n for n in self.near_misses if n.elsewhere]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "matches": [m.as_dict() for m in self.matches],
             "near_misses": [n.as_dict() for n in self.near_misses],
@@ -250,7 +251,8 @@ def check_eligibility(
     return blockers, reasons
 
 
-def _check_country(profile, programme, blockers, reasons) -> bool:
+def _check_country(profile: FirmProfile, programme: ProgrammeRecord, blockers: list[Blocker],
+                   reasons: list[str]) -> bool:
     allowed = programme.eligible_countries
     here = _country(profile.country)
     if not allowed:
@@ -271,7 +273,8 @@ def _check_country(profile, programme, blockers, reasons) -> bool:
     return False
 
 
-def _check_region(profile, programme, blockers, reasons) -> None:
+def _check_region(profile: FirmProfile, programme: ProgrammeRecord, blockers: list[Blocker],
+                  reasons: list[str]) -> None:
     allowed = programme.eligible_regions
     if not allowed:
         return
@@ -292,7 +295,8 @@ def _check_region(profile, programme, blockers, reasons) -> None:
         ))
 
 
-def _check_sector(profile, programme, blockers, reasons) -> None:
+def _check_sector(profile: FirmProfile, programme: ProgrammeRecord, blockers: list[Blocker],
+                  reasons: list[str]) -> None:
     allowed = programme.eligible_sectors
     if not allowed:
         return
@@ -316,7 +320,8 @@ def _check_sector(profile, programme, blockers, reasons) -> None:
         ))
 
 
-def _check_size(profile, programme, blockers, reasons) -> None:
+def _check_size(profile: FirmProfile, programme: ProgrammeRecord, blockers: list[Blocker],
+                reasons: list[str]) -> None:
     staff = f"{profile.employees} employee{'s' if profile.employees != 1 else ''}"
     size_blockers: list[Blocker] = []
     size_reasons: list[str] = []
@@ -388,7 +393,8 @@ def _check_size(profile, programme, blockers, reasons) -> None:
         reasons.extend(size_reasons)
 
 
-def _check_dates(programme, as_of, blockers, reasons) -> None:
+def _check_dates(programme: ProgrammeRecord, as_of: datetime.date, blockers: list[Blocker],
+                 reasons: list[str]) -> None:
     when = _date(as_of)
     if programme.opens_on and as_of < programme.opens_on:
         blockers.append(Blocker(
@@ -430,7 +436,7 @@ def relevance_of(
     else:
         fit = NEUTRAL
 
-    answered = [scores.dimensions[d] for d in targets if scores.dimensions.get(d) is not None]
+    answered = [band for d in targets if (band := scores.dimensions.get(d)) is not None]
     if answered:
         level = fmean(answered)
         distance = max(programme.min_band - level, level - programme.max_band, 0.0)

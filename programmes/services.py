@@ -101,7 +101,8 @@ def programme_upsert(*, data: Mapping[str, Any]) -> tuple[Programme, bool]:
 
 @transaction.atomic
 def programmes_write(*, rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[str]]:
-    created, updated = [], []
+    created: list[str] = []
+    updated: list[str] = []
     for row in rows:
         programme, is_new = programme_upsert(data=row)
         (created if is_new else updated).append(programme.slug)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from readiness.framework import RELEVANCE_MAX, FrameworkSpec
 from readiness.wording import join_words
@@ -45,7 +46,7 @@ class Priority:
     drivers_objectives: tuple[str, ...] = field(default=())
     drivers_costs: tuple[str, ...] = field(default=())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "dimension": self.dimension,
             "rank": self.rank,

@@ -55,7 +55,8 @@ def sector_targets(spec: FrameworkSpec, sector: str) -> tuple[dict[str, int], di
     ).values_list("dimension_key", "band")
     by_dimension: dict[str, list[int]] = {}
     for key, band in rows:
-        by_dimension.setdefault(key, []).append(band)
+        if band is not None:  # excluded by the query; said again for the type checker
+            by_dimension.setdefault(key, []).append(band)
     peer_count = Assessment.objects.filter(
         sector=sector, status=Assessment.Status.SUBMITTED, framework__version=spec.version
     ).count()

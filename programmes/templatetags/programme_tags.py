@@ -14,7 +14,7 @@ def country_label(code: str) -> str:
 @register.filter
 def kind_label(key: str) -> str:
     try:
-        return Kind(key).label
+        return str(Kind(key).label)
     except ValueError:
         return key
 
