@@ -54,8 +54,11 @@ lint: ## ruff, and mypy with django-stubs (strict on the pure domain modules; py
 migrations-check:
 	$(MANAGE) makemigrations --check --dry-run -v0
 
+# The suite on several processes (pytest-xdist), a test file per process: a file's module-scoped
+# stacks (servers, workers) start once. PYTEST_WORKERS=0 runs it in this process.
+PYTEST_WORKERS ?= auto
 pytest:
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 serve: install ## production-like stack: gunicorn + task worker (uses DATABASE_URL / REDIS_URL)
 	scripts/serve
