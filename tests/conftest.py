@@ -33,6 +33,25 @@ def framework(db):
 
 
 @pytest.fixture
+def loaded(db) -> int:
+    """The programme database loaded from its fixture, as `make run` loads it; how many."""
+    from django.core.management import call_command
+
+    from programmes.models import Programme
+
+    call_command("load_programmes", verbosity=0)
+    return Programme.objects.count()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path) -> Path:
+    """Every test keeps the files it writes (stored PDFs, ZIP bundles) in a folder of its own:
+    never the project's media/ that `make run` serves, nor another test process's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def spec():
     from readiness.framework import load_framework
 

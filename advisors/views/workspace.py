@@ -6,6 +6,7 @@ import pandas as pd
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -65,6 +66,12 @@ def _review_context(request: MemberRequest, share: Share) -> dict:
     }
 
 
+def _review_again(request: MemberRequest, share: Share, **bound_forms: BaseForm) -> HttpResponse:
+    """The case page again with the form that failed validation, its errors shown (400)."""
+    return render(request, "advisors/review.html",
+                  {**_review_context(request, share), **bound_forms}, status=400)
+
+
 @require_GET
 @advisor_required
 def review(request: MemberRequest, share_id: int) -> HttpResponse:
@@ -86,8 +93,7 @@ def update_case(request: MemberRequest, share_id: int) -> HttpResponse:
         else:
             messages.success(request, "Case updated.")
             return redirect(share)
-    return render(request, "advisors/review.html",
-                  {**_review_context(request, share), "case_form": form}, status=400)
+    return _review_again(request, share, case_form=form)
 
 
 @require_POST
@@ -99,8 +105,7 @@ def add_note(request: MemberRequest, share_id: int) -> HttpResponse:
         services.note_add(share=share, author=request.user, text=form.cleaned_data["text"])
         messages.success(request, "Note added.")
         return redirect(share.get_absolute_url() + "#notes")
-    return render(request, "advisors/review.html",
-                  {**_review_context(request, share), "note_form": form}, status=400)
+    return _review_again(request, share, note_form=form)
 
 
 @require_POST
@@ -113,8 +118,7 @@ def add_action(request: MemberRequest, share_id: int) -> HttpResponse:
         services.action_add(share=share, author=request.user, **form.cleaned_data)
         messages.success(request, "Action added.")
         return redirect(share.get_absolute_url() + "#actions")
-    return render(request, "advisors/review.html",
-                  {**_review_context(request, share), "action_form": form}, status=400)
+    return _review_again(request, share, action_form=form)
 
 
 @require_POST
