@@ -8,7 +8,7 @@ PORT ?= 8000
 # Links printed by the data commands (resume link, demo logins) point at the served address.
 export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install setup data lint migrations-check pytest serve bench bench-report bench-load fuzz security reset-local-db clean
+.PHONY: run test system-run system-test install setup data lint migrations-check pytest serve bench bench-report bench-load fuzz security reset-local-db clean
 
 run: setup ## set everything up and serve the app on http://127.0.0.1:8000 (with a task worker)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
@@ -16,7 +16,15 @@ run: setup ## set everything up and serve the app on http://127.0.0.1:8000 (with
 	  $(MANAGE) db_worker --queue-name default >/dev/null 2>&1 & \
 	  $(MANAGE) runserver $(HOST):$(PORT) --noreload
 
-setup: install data
+setup: system-run install data
+
+# System packages (fonts for every script a PDF renders, WeasyPrint's libraries; Chromium and
+# poppler for the tests): installed when missing, or named if we cannot (scripts/system-packages).
+system-run:
+	@scripts/system-packages run
+
+system-test:
+	@scripts/system-packages test
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -37,16 +45,20 @@ data: install ## migrate and load the framework, programmes and demo data
 	$(MANAGE) load_demo
 	$(MANAGE) load_demo_cohort
 
-test: install lint migrations-check pytest ## the whole suite (set DATABASE_URL for PostgreSQL)
+test: system-test install lint migrations-check pytest ## the whole suite (set DATABASE_URL for PostgreSQL)
 
-lint:
+lint: ## ruff, and mypy with django-stubs (strict on the pure domain modules; pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 migrations-check:
 	$(MANAGE) makemigrations --check --dry-run -v0
 
+# The suite on several processes (pytest-xdist), a test file per process: a file's module-scoped
+# stacks (servers, workers) start once. PYTEST_WORKERS=0 runs it in this process.
+PYTEST_WORKERS ?= auto
 pytest:
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 serve: install ## production-like stack: gunicorn + task worker (uses DATABASE_URL / REDIS_URL)
 	scripts/serve

@@ -14,6 +14,12 @@ from django.utils.http import urlencode
 from advisors.models import Membership, Share
 
 
+class MemberRequest(HttpRequest):
+    """A request that `advisor_required` let through: it carries the member's membership."""
+
+    membership: Membership
+
+
 def membership_for(user) -> Membership | None:
     if not user.is_authenticated:
         return None
@@ -37,7 +43,7 @@ def advisor_required(view):
             # Password alone is not enough for firms' data: the second factor comes next.
             return redirect(reverse("advisors:two_factor") + "?"
                             + urlencode({"next": request.get_full_path()}))
-        request.membership = membership
+        request.membership = membership  # type: ignore[attr-defined]  # now a MemberRequest
         # The page's navigation asks user.membership too: fill that cache, not a second query.
         request.user.membership = membership
         return view(request, *args, **kwargs)
@@ -50,7 +56,7 @@ def manager_required(view):
 
     @advisor_required
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
+    def wrapper(request: MemberRequest, *args, **kwargs):
         if request.membership.role != Membership.Role.MANAGER:
             raise PermissionDenied("Only your organisation's programme managers manage its members.")
         return view(request, *args, **kwargs)
@@ -58,7 +64,7 @@ def manager_required(view):
     return wrapper
 
 
-def share_for_member(request: HttpRequest, share_id: int) -> Share:
+def share_for_member(request: MemberRequest, share_id: int) -> Share:
     """An active share of the member's organisation; anything else is a 404 (no existence leak)."""
     return get_object_or_404(
         Share.objects.select_related("assessment__framework", "assessment__firm",

@@ -145,7 +145,7 @@ def load_demo_cohort(size: int = COHORT_SIZE) -> dict[str, str]:
         for organisation in organisations:
             if rng.random() < 0.9 and organisation.covers(assessment.country, assessment.region):
                 shares.append(Share(assessment=assessment, organisation=organisation,
-                                    shared_at=assessment.submitted_at,
+                                    shared_at=assessment.submitted_at or assessment.created_at,
                                     status=rng.choice(statuses)))
     Share.objects.bulk_create(shares, batch_size=1000)
     _referrals(rng, shares)

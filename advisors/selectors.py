@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Literal
 
 import pandas as pd
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
@@ -146,7 +147,7 @@ def peer_comparison(assessment: Assessment, spec: FrameworkSpec) -> PeerComparis
         peers = peers.filter(employees__lte=high)
     rows = list(peers.order_by("firm_id", "-submitted_at")
                 .values_list("firm_id", "region", "scores"))
-    latest: dict[int, tuple[str, dict]] = {}
+    latest: dict[int, tuple[str, Any]] = {}
     for firm_id, region, scores in rows:
         latest.setdefault(firm_id, (region, scores))
     where = assessment.country_name
@@ -307,7 +308,7 @@ def previous_share_organisations(assessment: Assessment) -> list[Organisation]:
     ).exclude(pk__in=already).distinct().order_by("name"))
 
 
-def member_caseload(request, *, organisation: Organisation | None | bool = True
+def member_caseload(request, *, organisation: Organisation | None | Literal[True] = True
                     ) -> QuerySet[Share]:
     """The caseload a signed-in member asked for with the request's query parameters.
 

@@ -25,11 +25,11 @@ import re
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -76,7 +76,7 @@ def rate_limit(
 
     def decorator(view: View) -> View:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             rate = settings.RATELIMITS[name]
             if (method_list is None or request.method in method_list) and is_ratelimited(
                 request, group=f"readiness:{name}", key=key, rate=rate, increment=True

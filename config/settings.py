@@ -128,6 +128,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The embedded default (SQLite) shared by the web process and the task worker, which polls
+# for tasks in a write transaction every second. WAL lets readers carry on while one connection
+# writes; IMMEDIATE takes the write lock when a transaction begins, so a request's transaction
+# that reads and then writes waits its turn (up to `timeout` seconds) instead of failing with
+# "database is locked" when it finds the worker holding the lock halfway through
+# (tests/test_sqlite_concurrency.py, tests/test_sqlite_worker_journey.py).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": float(os.environ.get("DJANGO_SQLITE_TIMEOUT", "20")),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast (and show the 503 page) when PostgreSQL is unreachable instead of letting every
     # worker hang on a connect until the proxy times out.
@@ -277,7 +290,7 @@ _EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     _SMTP if IS_PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
-MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND}}
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": _EMAIL_BACKEND}}
 if _EMAIL_BACKEND == _SMTP:
     MAILERS["default"]["OPTIONS"] = {
         "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),

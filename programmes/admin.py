@@ -17,13 +17,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from programmes.forms import ProgrammeAdminForm
 from programmes.models import STALE_AFTER_DAYS, Institution, Programme, Status
-from programmes.services import COLUMNS, MAX_IMPORT_BYTES, programmes_export, programmes_import
+from programmes.services import COLUMNS, MAX_IMPORT_BYTES, programmes_frame, programmes_import
 from programmes.templatetags.programme_tags import country_label, region_names, sector_names
-
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+from readiness.spreadsheets import spreadsheet_response
 
 
 class OpenNowFilter(admin.SimpleListFilter):
@@ -162,13 +158,9 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     # Export ------------------------------------------------------------------------------------
 
     def _export(self, queryset, fmt: str) -> HttpResponse:
-        response = HttpResponse(programmes_export(queryset.prefetch_related("kinds",
-                                                                            "institutions"),
-                                                  fmt=fmt),
-                                content_type=EXPORT_TYPES[fmt])
+        frame = programmes_frame(queryset.prefetch_related("kinds", "institutions"))
         stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="programmes-{stamp}.{fmt}"'
-        return response
+        return spreadsheet_response({"programmes": frame}, filename=f"programmes-{stamp}", fmt=fmt)
 
     @admin.action(description=_("Export selected programmes as CSV"))
     def export_csv(self, request, queryset):

@@ -44,11 +44,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import fmean
+from typing import Any
 
 from programmes.sme_rules import SmeRule
 from readiness.prioritisation import Priority
-from readiness.reference import GB_REGIONS, country_name, region_label, sector_label
+from readiness.reference import (
+    GB_REGIONS,
+    MANUFACTURING_DIVISIONS,
+    country_name,
+    region_label,
+    sector_label,
+)
 from readiness.scoring import Scores
+from readiness.wording import join_words
 
 BLOCKER_CODES = ("country", "region", "size", "turnover", "sector", "closed", "not_yet_open")
 
@@ -221,7 +229,7 @@ class Match:
         """Eligible only if what ``conditions`` names holds; we could not decide it."""
         return bool(self.conditions)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "programme": self.slug,
             "name": self.name,
@@ -320,7 +328,7 @@ class MatchResult:
     def near_misses_elsewhere(self) -> list[NearMiss]:
         return [n for n in self.near_misses if n.elsewhere]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "matches": [m.as_dict() for m in self.matches],
             "tools": [t.as_dict() for t in self.tools],
@@ -394,7 +402,8 @@ def check_eligibility(
     return blockers, reasons, conditions
 
 
-def _check_country(profile, programme, blockers, reasons) -> bool:
+def _check_country(profile: FirmProfile, programme: ProgrammeRecord, blockers: list[Blocker],
+                   reasons: list[str]) -> bool:
     allowed = programme.eligible_countries
     here = _country(profile.country)
     if not allowed:
@@ -404,23 +413,24 @@ def _check_country(profile, programme, blockers, reasons) -> bool:
         if len(allowed) == 1:
             reasons.append(f"It is for firms in {here}, where you are based.")
         else:
-            reasons.append(f"It is open to firms in {_join([_country(c) for c in allowed])}; "
+            reasons.append(f"It is open to firms in {join_words([_country(c) for c in allowed])}; "
                            f"you are in {here}.")
         return True
     blockers.append(Blocker(
         "country",
-        f"Only firms in {_join([_country(c) for c in allowed], 'or')} are eligible; "
+        f"Only firms in {join_words([_country(c) for c in allowed], 'or')} are eligible; "
         f"you are in {here}.",
     ))
     return False
 
 
-def _check_region(profile, programme, blockers, reasons) -> None:
+def _check_region(profile: FirmProfile, programme: ProgrammeRecord, blockers: list[Blocker],
+                  reasons: list[str]) -> None:
     allowed = programme.eligible_regions
     if not allowed:
         return
     country = profile.country.upper()
-    listed = _join([_region_phrase(country, r) for r in allowed], "or")
+    listed = join_words([_region_phrase(country, r) for r in allowed], "or")
     if not profile.region:
         blockers.append(Blocker(
             "region", f"Only firms in {listed} are eligible; you did not say where you are."
@@ -436,14 +446,15 @@ def _check_region(profile, programme, blockers, reasons) -> None:
         ))
 
 
-def _check_sector(profile, programme, blockers, reasons) -> None:
+def _check_sector(profile: FirmProfile, programme: ProgrammeRecord, blockers: list[Blocker],
+                  reasons: list[str]) -> None:
     allowed = programme.eligible_sectors
     if not allowed:
         return
     yours = sector_label(profile.sector)
     parts: list[str] = []
-    rest = sorted(set(allowed) - MANUFACTURING)
-    if set(allowed) >= MANUFACTURING:
+    rest = sorted(set(allowed) - MANUFACTURING_DIVISIONS)
+    if set(allowed) >= MANUFACTURING_DIVISIONS:
         parts.append("manufacturing (ISIC divisions 10 to 33)")
     else:
         rest = sorted(allowed)
@@ -451,7 +462,7 @@ def _check_sector(profile, programme, blockers, reasons) -> None:
         parts.extend(sector_label(s) for s in rest)
     else:
         parts.append(f"ISIC divisions {', '.join(rest)}")
-    described = _join(parts)
+    described = join_words(parts)
     if profile.sector in allowed:
         reasons.append(f"It serves {described}; your sector is {yours}.")
     else:
@@ -732,7 +743,7 @@ def relevance_of(
         hit = [(i, p) for i, p in enumerate(top) if p.dimension in targets]
         fit = sum(PRIORITY_WEIGHTS[i] for i, _ in hit) * focus
         if hit:
-            listed = _join([f"{_name(names, p.dimension)} (your priority {p.rank})"
+            listed = join_words([f"{_name(names, p.dimension)} (your priority {p.rank})"
                             for _, p in hit])
             reasons.append(f"It can help with {listed}.")
             if focus < 1.0:
@@ -745,7 +756,7 @@ def relevance_of(
     else:
         fit = NEUTRAL
 
-    answered = [scores.dimensions[d] for d in targets if scores.dimensions.get(d) is not None]
+    answered = [band for d in targets if (band := scores.dimensions.get(d)) is not None]
     if answered:
         level = fmean(answered)
         distance = max(programme.min_band - level, level - programme.max_band, 0.0)
@@ -833,10 +844,3 @@ def _money(amount: Decimal, currency: str) -> str:
 
 def _date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def _join(items: Sequence[str], word: str = "and") -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {word} " + items[-1]

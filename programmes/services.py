@@ -16,7 +16,7 @@ from django.db import transaction
 from programmes.forms import InstitutionRowForm, ProgrammeRowForm
 from programmes.models import Institution, Programme, SupportKind
 from readiness.reference_cache import PROGRAMMES_REFERENCE, reference_bump
-from readiness.spreadsheets import defuse_formulas, restore
+from readiness.spreadsheets import restore, spreadsheet_bytes
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "programmes"
 
@@ -108,7 +108,8 @@ def programme_upsert(*, data: Mapping[str, Any]) -> tuple[Programme, bool]:
 
 @transaction.atomic
 def programmes_write(*, rows: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[str]]:
-    created, updated = [], []
+    created: list[str] = []
+    updated: list[str] = []
     for row in rows:
         programme, is_new = programme_upsert(data=row)
         (created if is_new else updated).append(programme.slug)
@@ -262,9 +263,4 @@ def programmes_frame(programmes) -> pd.DataFrame:
 
 
 def programmes_export(programmes, *, fmt: str) -> bytes:
-    frame = defuse_formulas(programmes_frame(programmes))
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name="programmes")
-        return buffer.getvalue()
-    return frame.to_csv(index=False).encode("utf-8")
+    return spreadsheet_bytes({"programmes": programmes_frame(programmes)}, fmt=fmt)

@@ -62,7 +62,7 @@ def cohort_targets(
     peers = list(peer_bands)
     targets = []
     for key in dimension_keys:
-        bands = [b[key] for b in peers if isinstance(b.get(key), int)]
+        bands = [band for b in peers if isinstance(band := b.get(key), int)]
         if len(bands) >= MIN_PEERS_FOR_TARGET:
             targets.append(CohortTarget(key, nearest_rank_p90(bands), len(bands)))
     return len(peers), targets

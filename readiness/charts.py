@@ -139,8 +139,8 @@ def radar_chart(
         band = bands.get(key)
         px, py = _point(i, count, band) if band is not None else (None, None)
         cx = cy = None
-        if comparison is not None and comparison.get(key) is not None:
-            cx, cy = _point(i, count, float(comparison[key]))
+        if comparison is not None and (compared := comparison.get(key)) is not None:
+            cx, cy = _point(i, count, float(compared))
         name = spec.dimensions[key].name
         axes.append(Axis(key, name, band, x, y, lx, ly, anchor, px, py, cx, cy,
                          _wrap(name)))

@@ -195,7 +195,7 @@ class PillarForm(forms.Form):
                 error_messages={"invalid_choice": _("Choose one of the bands 0 to 5, or "
                                                     "“not applicable”.")},
             )
-            band_field.dimension = dim
+            band_field.dimension = dim  # type: ignore[attr-defined]  # read by the template
             self.fields[f"band_{key}"] = band_field
             self.fields[f"evidence_{key}"] = forms.CharField(
                 label=_("Evidence or comment (optional)"),

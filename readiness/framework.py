@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "framework"
 BANDS = range(0, 6)
@@ -96,7 +97,7 @@ class FrameworkSpec:
         return tuple(choice.key for choice in self.cost_categories)
 
 
-def parse_framework(data: dict) -> FrameworkSpec:
+def parse_framework(data: dict[str, Any]) -> FrameworkSpec:
     """Build a FrameworkSpec from the fixture's JSON structure, checking its invariants."""
     objectives = tuple(Choice(o["key"], o["name"], o["description"]) for o in data["objectives"])
     costs = tuple(Choice(c["key"], c["name"], c["description"]) for c in data["cost_categories"])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import uuid
@@ -7,7 +8,6 @@ import uuid
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from readiness.framework import FrameworkSpec, parse_framework
@@ -148,7 +148,7 @@ class Assessment(models.Model):
         return sector_label(self.sector)
 
     def link_expires_at(self, max_age_days: int):
-        return self.updated_at + timezone.timedelta(days=max_age_days)
+        return self.updated_at + datetime.timedelta(days=max_age_days)
 
 
 class Answer(models.Model):

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from readiness.framework import RELEVANCE_MAX, FrameworkSpec
+from readiness.wording import join_words
 
 DEFAULT_WEIGHTS: dict[str, float] = {"gap": 0.4, "kpi": 0.3, "cost": 0.3}
 MAX_OBJECTIVES = 3
@@ -44,7 +46,7 @@ class Priority:
     drivers_objectives: tuple[str, ...] = field(default=())
     drivers_costs: tuple[str, ...] = field(default=())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "dimension": self.dimension,
             "rank": self.rank,
@@ -153,19 +155,13 @@ def explain(framework: FrameworkSpec, priority: Priority) -> list[str]:
             f"{priority.target}, {steps} band{'s' if steps != 1 else ''} higher."
         )
     if priority.drivers_objectives:
-        listed = _join([names[o] for o in priority.drivers_objectives])
+        listed = join_words([names[o] for o in priority.drivers_objectives])
         sentences.append(f"It strongly drives your chosen objectives: {listed}.")
     elif priority.components.kpi == 0:
         sentences.append("It does little for the objectives you chose (or you chose none).")
     if priority.drivers_costs:
-        listed = _join([names[c] for c in priority.drivers_costs])
+        listed = join_words([names[c] for c in priority.drivers_costs])
         sentences.append(f"It acts on your largest cost categories: {listed}.")
     elif priority.components.cost == 0:
         sentences.append("It acts little on the cost profile you gave (or you gave none).")
     return sentences
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -79,7 +79,7 @@ def assessment_export(*, assessment: Assessment) -> dict[str, Any]:
             "created_at": _iso(assessment.created_at),
             "updated_at": _iso(assessment.updated_at),
             "submitted_at": _iso(assessment.submitted_at),
-            "previous": str(assessment.previous.public_id) if assessment.previous_id else None,
+            "previous": str(previous.public_id) if (previous := assessment.previous) else None,
             "is_synthetic": assessment.is_synthetic,
         },
         "profile": profile,

@@ -120,7 +120,7 @@ def country_choices() -> list[tuple[str, str]]:
 @cache
 def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_2=code.upper()) if code else None
-    return getattr(country, "common_name", None) or getattr(country, "name", code)
+    return str(getattr(country, "common_name", None) or getattr(country, "name", code))
 
 
 def is_country(code: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import fmean
+from typing import Any
 
 from readiness.framework import BANDS, FrameworkSpec
 
@@ -23,7 +24,7 @@ class Scores:
     overall: float | None
     percent: float | None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "dimensions": dict(self.dimensions),
             "pillars": dict(self.pillars),
@@ -54,11 +55,11 @@ def score(framework: FrameworkSpec, answers: Mapping[str, int | None]) -> Scores
         dimensions[key] = band
 
     pillars = {
-        pillar.key: _mean([dimensions[d] for d in pillar.dimensions if dimensions[d] is not None])
+        pillar.key: _mean([band for d in pillar.dimensions if (band := dimensions[d]) is not None])
         for pillar in framework.pillars.values()
     }
     blocks = {
-        block.key: _mean([pillars[p] for p in block.pillars if pillars[p] is not None])
+        block.key: _mean([mean for p in block.pillars if (mean := pillars[p]) is not None])
         for block in framework.blocks
     }
     overall = _mean([band for band in dimensions.values() if band is not None])

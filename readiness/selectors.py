@@ -62,7 +62,7 @@ def credible_submissions(*, framework_version: int) -> QuerySet[Assessment]:
     # The sharing model belongs to advisors, above this app: reached through the relation, so
     # that readiness does not import it.
     share_model = Assessment._meta.get_field("shares").related_model
-    reviewed = Exists(share_model.objects.filter(
+    reviewed = Exists(share_model._default_manager.filter(
         assessment=OuterRef("pk"),
         withdrawn_at__isnull=True,
         organisation__is_synthetic=False,

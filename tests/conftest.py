@@ -44,6 +44,25 @@ def framework(db):
 
 
 @pytest.fixture
+def loaded(db) -> int:
+    """The programme database loaded from its fixture, as `make run` loads it; how many."""
+    from django.core.management import call_command
+
+    from programmes.models import Programme
+
+    call_command("load_programmes", verbosity=0)
+    return Programme.objects.count()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path) -> Path:
+    """Every test keeps the files it writes (stored PDFs, ZIP bundles) in a folder of its own:
+    never the project's media/ that `make run` serves, nor another test process's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def spec():
     from readiness.framework import load_framework
 
@@ -103,22 +122,29 @@ def page(chromium, live_server):
     assert not problems, problems
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_this_worker(worker_id):
+    """Under pytest-xdist every worker process keeps its cache entries under its own key prefix
+    ("gw0", "gw1"; "master" without xdist), so workers sharing one Redis database never read or
+    clear each other's rate-limit counters and cached values."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    caches = {alias: {**config, "KEY_PREFIX": f"test-{worker_id}"}
+              for alias, config in settings.CACHES.items()}
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters and cached values live in the cache; no test inherits another's."""
+def _fresh_cache(_cache_of_this_worker):
+    """Rate-limit counters (config/ratelimit.py) and cached values live in the cache: no test
+    inherits another's. On Redis only this worker's keys are deleted (its prefix), not the
+    database; the per-process memory cache is simply cleared."""
     from django.core.cache import cache
 
-    cache.clear()
-    yield
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters (config/ratelimit.py) live in the cache: no test inherits another's.
-
-    With REDIS_URL set this flushes that Redis database, so point tests at one of their own.
-    """
-    from django.core.cache import cache
-
-    cache.clear()
+    if hasattr(cache, "delete_pattern"):  # django-redis: the pattern is under KEY_PREFIX
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
     yield

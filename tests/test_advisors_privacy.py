@@ -16,10 +16,6 @@ from tests.factories import make_submitted, open_link, url
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
 
 def test_export_includes_advisors_notes_and_actions(framework):
     assessment, token = make_submitted()

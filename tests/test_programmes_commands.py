@@ -20,10 +20,6 @@ BODY = {
 }
 
 
-@pytest.fixture
-def loaded(db):
-    call_command("load_programmes", verbosity=0)
-
 
 def run(*args: str) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()

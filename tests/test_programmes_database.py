@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 from django.template.loader import render_to_string
 
@@ -15,12 +14,6 @@ from programmes.services import fixture_paths, programmes_load, read_fixture
 from readiness.selectors import assessment_results
 from readiness.services import answers_save, assessment_start
 from tests.test_matching_programmes import CANONICAL
-
-
-@pytest.fixture
-def loaded(db):
-    call_command("load_programmes", verbosity=0)
-    return Programme.objects.count()
 
 
 def test_load_programmes_is_idempotent(loaded):

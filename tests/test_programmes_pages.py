@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
-
-
-@pytest.fixture
-def loaded(db):
-    call_command("load_programmes", verbosity=0)
 
 
 def listed(response) -> list[str]:

@@ -22,11 +22,6 @@ def run_worker() -> None:
                  "--no-reload")
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
 
 @pytest.mark.django_db(transaction=True)
 def test_bundle_is_built_by_the_worker_with_progress_and_reused_reports(framework):

@@ -16,12 +16,6 @@ from tests.stackutil import unmet
 from tests.test_reports import BANDS, load_programmes
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.fixture
 def submitted(framework):
     load_programmes()

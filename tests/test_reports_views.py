@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from django.test import Client
 from pypdf import PdfReader
 
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted, open_link, url
 from tests.test_reports import load_programmes
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def pdf_text(response) -> str:

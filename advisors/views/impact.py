@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from advisors import impact, selectors
-from advisors.access import advisor_required
+from advisors.access import MemberRequest, advisor_required
 from advisors.views.workspace import _scope
 
 
 @require_GET
 @advisor_required
-def impact_page(request: HttpRequest) -> HttpResponse:
+def impact_page(request: MemberRequest) -> HttpResponse:
     scope = _scope(request)
     journeys = selectors.impact_journeys(scope)
     return render(request, "advisors/impact.html", {

@@ -5,20 +5,20 @@ from __future__ import annotations
 import datetime
 
 import pandas as pd
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from advisors import selectors
-from advisors.access import advisor_required
+from advisors.access import MemberRequest, advisor_required
 from advisors.kpi import MonthlyKpis, monthly_kpis
 from advisors.views.workspace import _download, _scope
 from programmes.models import Kind
 
 
-def _month(request: HttpRequest) -> datetime.date:
+def _month(request: MemberRequest) -> datetime.date:
     """The month asked for (?month=2026-10), else this month so far; nonsense is ignored."""
     today = timezone.localdate()
     try:
@@ -28,7 +28,7 @@ def _month(request: HttpRequest) -> datetime.date:
     return min(first, today.replace(day=1))
 
 
-def _report(request: HttpRequest) -> tuple[MonthlyKpis, object]:
+def _report(request: MemberRequest) -> tuple[MonthlyKpis, object]:
     scope = _scope(request)
     start = _month(request)
     end = (start + datetime.timedelta(days=32)).replace(day=1)
@@ -57,7 +57,7 @@ def _tables(report: MonthlyKpis) -> dict[str, pd.DataFrame]:
 
 @require_GET
 @advisor_required
-def kpi_page(request: HttpRequest) -> HttpResponse:
+def kpi_page(request: MemberRequest) -> HttpResponse:
     report, scope = _report(request)
     return render(request, "advisors/kpi.html", {
         "report": report, "scope": scope or "all organisations",
@@ -69,7 +69,7 @@ def kpi_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @advisor_required
-def kpi_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def kpi_export(request: MemberRequest, fmt: str) -> HttpResponse:
     report, scope = _report(request)
     name = f"kpis-{slugify(str(scope or 'all'))}-{report.month}"
     tables = _tables(report)

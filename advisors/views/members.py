@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from advisors import services
-from advisors.access import manager_required
+from advisors.access import MemberRequest, manager_required
 from advisors.forms import MemberInviteForm
 from advisors.models import Membership
 
 
-def _members(request: HttpRequest):
+def _members(request: MemberRequest):
     return (Membership.objects.filter(organisation=request.membership.organisation)
             .select_related("user").order_by("user__last_name", "user__first_name"))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @manager_required
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: MemberRequest) -> HttpResponse:
     form = MemberInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -37,14 +37,14 @@ def members(request: HttpRequest) -> HttpResponse:
                   {"form": form, "members": _members(request)}, status=status)
 
 
-def _member(request: HttpRequest, membership_id: int) -> Membership:
+def _member(request: MemberRequest, membership_id: int) -> Membership:
     return get_object_or_404(Membership.objects.select_related("user", "organisation"),
                              pk=membership_id, organisation=request.membership.organisation)
 
 
 @require_POST
 @manager_required
-def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_remove(request: MemberRequest, membership_id: int) -> HttpResponse:
     membership = _member(request, membership_id)
     try:
         services.member_remove(membership=membership, removed_by=request.user)
@@ -58,7 +58,7 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @require_POST
 @manager_required
-def member_invitation_resend(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_invitation_resend(request: MemberRequest, membership_id: int) -> HttpResponse:
     membership = _member(request, membership_id)
     try:
         services.member_invitation_send(membership=membership, invited_by=request.user)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from advisors import selectors, services
-from advisors.access import advisor_required, share_for_member
+from advisors.access import MemberRequest, advisor_required, share_for_member
 from advisors.forms import ReferralForm, ReferralUpdateForm
 from advisors.models import Referral
 from advisors.views.workspace import review_context
@@ -17,7 +17,7 @@ from advisors.views.workspace import review_context
 
 @require_POST
 @advisor_required
-def add_referral(request: HttpRequest, share_id: int) -> HttpResponse:
+def add_referral(request: MemberRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
     form = ReferralForm(request.POST, country=share.assessment.country)
     if form.is_valid():
@@ -37,7 +37,7 @@ def add_referral(request: HttpRequest, share_id: int) -> HttpResponse:
 
 @require_POST
 @advisor_required
-def update_referral(request: HttpRequest, share_id: int, referral_id: int) -> HttpResponse:
+def update_referral(request: MemberRequest, share_id: int, referral_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
     referral = get_object_or_404(Referral, pk=referral_id, share__in=selectors.case_shares(share))
     form = ReferralUpdateForm(request.POST, instance=Referral.objects.get(pk=referral.pk))

@@ -8,14 +8,15 @@ import pandas as pd
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from advisors import selectors, services
-from advisors.access import advisor_required, share_for_member
+from advisors.access import MemberRequest, advisor_required, share_for_member
 from advisors.charts import BAND_COLOURS, bar_chart, heatmap
 from advisors.cohorts import MIN_COHORT, progress_between
 from advisors.forms import (
@@ -27,7 +28,7 @@ from advisors.forms import (
     ReferralForm,
     ReferralUpdateForm,
 )
-from advisors.models import Action, Membership, Note, Referral, Share
+from advisors.models import Action, Membership, Note, Organisation, Referral, Share
 from readiness.charts import radar_chart
 from readiness.dma import dma_profile
 from readiness.reports.selectors import results_context
@@ -38,7 +39,7 @@ PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _scope(request: HttpRequest):
+def _scope(request: MemberRequest) -> Organisation | None:
     """Programme managers who are staff see every organisation's shares; others their own."""
     membership: Membership = request.membership
     if request.user.is_staff and membership.role == Membership.Role.MANAGER:
@@ -48,7 +49,7 @@ def _scope(request: HttpRequest):
 
 @require_GET
 @advisor_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: MemberRequest) -> HttpResponse:
     shares = selectors.member_caseload(request)
     page = Paginator(shares, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -60,7 +61,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     })
 
 
-def review_context(request: HttpRequest, share: Share,
+def review_context(request: MemberRequest, share: Share,
                    referral_forms: dict[int, ReferralUpdateForm] | None = None) -> dict:
     context = results_context(share.assessment)
     spec = context["spec"]
@@ -88,16 +89,22 @@ def review_context(request: HttpRequest, share: Share,
     }
 
 
+def _review_again(request: MemberRequest, share: Share, **bound_forms: BaseForm) -> HttpResponse:
+    """The case page again with the form that failed validation, its errors shown (400)."""
+    return render(request, "advisors/review.html",
+                  {**review_context(request, share), **bound_forms}, status=400)
+
+
 @require_GET
 @advisor_required
-def review(request: HttpRequest, share_id: int) -> HttpResponse:
+def review(request: MemberRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
     return render(request, "advisors/review.html", review_context(request, share))
 
 
 @require_POST
 @advisor_required
-def update_case(request: HttpRequest, share_id: int) -> HttpResponse:
+def update_case(request: MemberRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
     form = CaseUpdateForm(request.POST, instance=Share.objects.get(pk=share.pk))
     if form.is_valid():
@@ -109,13 +116,12 @@ def update_case(request: HttpRequest, share_id: int) -> HttpResponse:
         else:
             messages.success(request, "Case updated.")
             return redirect(share)
-    return render(request, "advisors/review.html",
-                  {**review_context(request, share), "case_form": form}, status=400)
+    return _review_again(request, share, case_form=form)
 
 
 @require_POST
 @advisor_required
-def add_note(request: HttpRequest, share_id: int) -> HttpResponse:
+def add_note(request: MemberRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -124,13 +130,12 @@ def add_note(request: HttpRequest, share_id: int) -> HttpResponse:
         messages.success(request, "Note added for the firm to read." if note.is_for_firm
                          else "Internal note added: the firm does not see it.")
         return redirect(share.get_absolute_url() + "#notes")
-    return render(request, "advisors/review.html",
-                  {**review_context(request, share), "note_form": form}, status=400)
+    return _review_again(request, share, note_form=form)
 
 
 @require_POST
 @advisor_required
-def add_action(request: HttpRequest, share_id: int) -> HttpResponse:
+def add_action(request: MemberRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
     spec = share.assessment.framework.spec
     form = ActionForm(request.POST, spec=spec)
@@ -138,13 +143,12 @@ def add_action(request: HttpRequest, share_id: int) -> HttpResponse:
         services.action_add(share=share, author=request.user, **form.cleaned_data)
         messages.success(request, "Action added.")
         return redirect(share.get_absolute_url() + "#actions")
-    return render(request, "advisors/review.html",
-                  {**review_context(request, share), "action_form": form}, status=400)
+    return _review_again(request, share, action_form=form)
 
 
 @require_POST
 @advisor_required
-def toggle_action(request: HttpRequest, share_id: int, action_id: int) -> HttpResponse:
+def toggle_action(request: MemberRequest, share_id: int, action_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
     action = get_object_or_404(Action, pk=action_id, share__in=selectors.case_shares(share))
     services.action_set_done(action=action, done=not action.done)
@@ -153,7 +157,7 @@ def toggle_action(request: HttpRequest, share_id: int, action_id: int) -> HttpRe
 
 @require_GET
 @advisor_required
-def progress(request: HttpRequest, share_id: int) -> HttpResponse:
+def progress(request: MemberRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
     history = selectors.firm_history(share)
     spec = share.assessment.framework.spec
@@ -176,7 +180,7 @@ def progress(request: HttpRequest, share_id: int) -> HttpResponse:
     })
 
 
-def _analytics(request: HttpRequest, spec) -> tuple[pd.DataFrame, selectors.Analytics]:
+def _analytics(request: MemberRequest, spec) -> tuple[pd.DataFrame, selectors.Analytics]:
     """The assessments the user may analyse (as one table) and their analytics."""
     shares = selectors.member_caseload(request, organisation=_scope(request))
     frame = selectors.assessments_frame(shares, spec)
@@ -185,7 +189,7 @@ def _analytics(request: HttpRequest, spec) -> tuple[pd.DataFrame, selectors.Anal
 
 @require_GET
 @advisor_required
-def analytics(request: HttpRequest) -> HttpResponse:
+def analytics(request: MemberRequest) -> HttpResponse:
     spec = framework_current().spec
     _, data = _analytics(request, spec)
     return render(request, "advisors/analytics.html", {
@@ -225,15 +229,15 @@ def analytics_charts(data, spec) -> dict:
         heatmaps.append({"title": title, "cells": cells, "height": height + 40,
                          "columns": columns, "rows": table_rows})
     matches = data.programme_matches
-    bars, match_height = bar_chart([(r["name"], int(r["firms"])) for _, r in matches.iterrows()],
-                                   width=400)
+    match_bars, match_height = bar_chart(
+        [(r["name"], int(r["firms"])) for _, r in matches.iterrows()], width=400)
     return {
         "distribution_rows": distribution_rows, "dist_height": legend_y + 24,
         "legend": [{"band": b, "fill": BAND_COLOURS[b], "x": label_width + b * 80}
                    for b in range(6)],
         "legend_y": legend_y, "bands": range(6), "heatmaps": heatmaps,
         "heat_width": 260 + 86 * len(pillar_names), "pillar_names": pillar_names,
-        "match_bars": bars, "match_height": match_height,
+        "match_bars": match_bars, "match_height": match_height,
         "programme_rows": matches.to_dict("records"),
     }
 
@@ -272,7 +276,7 @@ def _download(frame_or_frames, filename: str, fmt: str, labels=None) -> HttpResp
 
 @require_GET
 @advisor_required
-def export_caseload(request: HttpRequest, fmt: str) -> HttpResponse:
+def export_caseload(request: MemberRequest, fmt: str) -> HttpResponse:
     spec = framework_current().spec
     frame = selectors.assessments_frame(selectors.member_caseload(request), spec)
     name = f"caseload-{slugify(request.membership.organisation.name)}-{timezone.localdate()}"
@@ -281,7 +285,7 @@ def export_caseload(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 @advisor_required
-def export_analytics(request: HttpRequest, fmt: str) -> HttpResponse:
+def export_analytics(request: MemberRequest, fmt: str) -> HttpResponse:
     spec = framework_current().spec
     frame, data = _analytics(request, spec)
     name = f"analytics-{timezone.localdate()}"

@@ -1,7 +1,7 @@
 from django import template
 
 from programmes.models import Kind
-from readiness.reference import country_name, region_label, sector_label
+from readiness.reference import MANUFACTURING_DIVISIONS, country_name, region_label, sector_label
 
 register = template.Library()
 
@@ -14,19 +14,18 @@ def country_label(code: str) -> str:
 @register.filter
 def kind_label(key: str) -> str:
     try:
-        return Kind(key).label
+        return str(Kind(key).label)
     except ValueError:
         return key
 
 
 @register.filter
 def sector_names(codes: list[str]) -> str:
-    manufacturing = {f"{n:02d}" for n in range(10, 34)}
     parts = []
     rest = sorted(codes)
-    if manufacturing <= set(codes):
+    if set(codes) >= MANUFACTURING_DIVISIONS:
         parts.append("Manufacturing (ISIC 10 to 33)")
-        rest = sorted(set(codes) - manufacturing)
+        rest = sorted(set(codes) - MANUFACTURING_DIVISIONS)
     parts.extend(sector_label(code) for code in rest)
     return "; ".join(parts)
 

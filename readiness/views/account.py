@@ -82,7 +82,7 @@ def keep(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 @require_GET
 @login_required(login_url=reverse_lazy("readiness:account_login"))
 def account(request: HttpRequest) -> HttpResponse:
-    firms = FirmAccount.objects.filter(user=request.user).values_list("firm_id", flat=True)
+    firms = FirmAccount.objects.filter(user=request.user.pk).values_list("firm_id", flat=True)
     assessments = (Assessment.objects.filter(firm_id__in=firms)
                    .select_related("firm").order_by("firm__name", "-created_at"))
     return render(request, "readiness/account/home.html", {"assessments": assessments})
@@ -91,7 +91,7 @@ def account(request: HttpRequest) -> HttpResponse:
 class FirmLoginView(LoginView):
     template_name = "readiness/account/login.html"
     redirect_authenticated_user = True
-    next_page = reverse_lazy("readiness:account")
+    next_page = reverse_lazy("readiness:account")  # type: ignore[assignment]  # a lazy URL
 
 
 account_login = rate_limit("login", methods=("POST",))(FirmLoginView.as_view())

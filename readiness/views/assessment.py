@@ -174,7 +174,7 @@ def autosave(request: HttpRequest, assessment: Assessment, pillar_key: str) -> H
     form.is_valid()
     problem = None
     if form.non_field_errors():
-        problem = " ".join(form.non_field_errors())
+        problem = " ".join(str(error) for error in form.non_field_errors())
     else:
         answers = form.answers(valid_only=True)
         if answers:
