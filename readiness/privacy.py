@@ -115,10 +115,16 @@ class Erasure:
 
 
 @transaction.atomic
-def assessment_erase(*, assessment: Assessment) -> Erasure:
+def assessment_erase(*, assessment: Assessment) -> Erasure | None:
     """Delete the assessment, its answers, everything hooked to it, and the firm if it has no
-    other assessment left. All or nothing: any eraser failing rolls the whole erase back."""
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    other assessment left. All or nothing: any eraser failing rolls the whole erase back.
+
+    None if it is gone already: a second erase (a double click, two tabs) waits for the first
+    one's lock and then finds nothing left to do, which is what its holder asked for.
+    """
+    assessment = Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    if assessment is None:
+        return None
     for eraser in list(_erasers):
         eraser(assessment)
     answers = assessment.answers.count()

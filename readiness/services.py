@@ -158,9 +158,22 @@ def assessment_update_objectives(
 
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment) -> Assessment:
-    _require_draft(assessment)
-    answered = set(assessment.answers.values_list("dimension_key", flat=True))
-    missing = [d.name for k, d in assessment.framework.spec.dimensions.items() if k not in answered]
+    """Submit a complete draft: score the answers as they are once the draft is locked.
+
+    The guarded UPDATE comes first: it takes the row's lock (PostgreSQL; the database's write
+    lock on SQLite) before any answer is read, so an autosave racing the submit either commits
+    before it (and is scored) or is refused after it; never stored but left out of the scores.
+    A second submit of the same draft finds no draft row and is refused with code "submitted".
+    """
+    touched = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
+        updated_at=timezone.now())
+    if not touched:
+        raise ValidationError("This assessment has been submitted already.", code="submitted")
+    locked = Assessment.objects.select_for_update().select_related("framework").get(
+        pk=assessment.pk)
+    spec = locked.framework.spec
+    bands = dict(locked.answers.values_list("dimension_key", "band"))
+    missing = [d.name for k, d in spec.dimensions.items() if k not in bands]
     if missing:
         raise ValidationError(
             "Please rate every dimension (or mark it not applicable) before submitting. "
@@ -168,14 +181,16 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
             code="incomplete",
             params={"missing": ", ".join(missing)},
         )
-    spec = assessment.framework.spec
-    scores = score(spec, dict(assessment.answers.values_list("dimension_key", "band")))
-    assessment.status = Assessment.Status.SUBMITTED
-    assessment.submitted_at = timezone.now()
-    assessment.scores = scores.as_dict()
-    assessment.overall_score = scores.overall
-    assessment.save(update_fields=["status", "submitted_at", "scores", "overall_score",
-                                   "updated_at"])
+    scores = score(spec, bands)
+    locked.status = Assessment.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.scores = scores.as_dict()
+    locked.overall_score = scores.overall
+    locked.save(update_fields=["status", "submitted_at", "scores", "overall_score",
+                               "updated_at"])
+    # The caller's instance shows what was stored.
+    for field in ("status", "submitted_at", "scores", "overall_score", "updated_at"):
+        setattr(assessment, field, getattr(locked, field))
     return assessment
 
 

@@ -213,6 +213,9 @@ def review(request: HttpRequest, assessment: Assessment) -> HttpResponse:
         try:
             services.assessment_submit(assessment=assessment)
         except ValidationError as exc:
+            if exc.code == "submitted":  # a double click or a second tab: already done
+                messages.info(request, "This assessment was submitted already.")
+                return redirect("readiness:results", public_id=assessment.public_id)
             error = exc.messages[0]
         else:
             messages.success(request, "Submitted. Here are your results.")
