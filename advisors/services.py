@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from advisors.models import Action, Note, Organisation, Share
-from readiness.models import Assessment
+from readiness.models import Assessment, ReportBundle, StoredReport
+from readiness.storage import delete_files_on_commit
 
 
 @transaction.atomic
@@ -33,6 +34,17 @@ def share_withdraw(*, assessment: Assessment, organisation: Organisation) -> Non
     if share is not None:
         share.withdrawn_at = timezone.now()
         share.save()
+    # Copies made under the consent go with it: the organisation's stored PDF, and the ZIP
+    # bundles its members built with this assessment in them (a ZIP cannot be partly erased).
+    copies = StoredReport.objects.filter(assessment=assessment,
+                                         audience=f"organisation:{organisation.pk}")
+    bundles = ReportBundle.objects.filter(assessments=assessment,
+                                          requested_by__membership__organisation=organisation)
+    names = list(copies.values_list("file", flat=True))
+    names += [name for name in bundles.values_list("file", flat=True) if name]
+    copies.delete()
+    bundles.delete()
+    delete_files_on_commit(names)
 
 
 @transaction.atomic

@@ -249,6 +249,10 @@ def export_caseload(request: HttpRequest, fmt: str) -> HttpResponse:
 def export_analytics(request: HttpRequest, fmt: str) -> HttpResponse:
     spec = framework_current().spec
     frame, data = _analytics(request, spec)
+    if _scope(request) is None:
+        # A staff manager's wider scope is for aggregates only: a share is one firm's consent
+        # to one organisation, so rows that name firms come from their own organisation's.
+        frame = selectors.assessments_frame(selectors.member_caseload(request), spec)
     name = f"analytics-{timezone.localdate()}"
     if fmt == "csv":
         return _download(frame, name, fmt)
