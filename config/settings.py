@@ -184,6 +184,13 @@ RATELIMITS = _rates({
     "password_reset": "5/m",
     "api": "120/m",
     "pdf": "20/m",
+    # Anonymous writes (security review F5), per client address: a firm starts a few drafts,
+    # submits and shares a few times an hour; a script that floods caseloads does hundreds.
+    "start": "10/h",
+    "submit": "20/h",
+    "share": "30/h",
+    # Emails to one address (confirmations, account links), whoever asks: no mail bombing.
+    "email": "3/h",
 })
 
 TASKS = {

@@ -67,11 +67,11 @@ def _step_context(request, assessment: Assessment, key: str) -> dict:
         "position": position,
         "total": total,
         "progress": round(100 * position / total),
-        "resume_link": _resume_link(request, assessment),
+        "resume_link": resume_link(request, assessment),
     }
 
 
-def _resume_link(request: HttpRequest, assessment: Assessment) -> str | None:
+def resume_link(request: HttpRequest, assessment: Assessment) -> str | None:
     token = token_for(request, assessment)
     if token is None:
         return None
@@ -94,15 +94,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("start", methods=("POST",))
 def start(request: HttpRequest) -> HttpResponse:
     """Step 1 of a new assessment: the firm profile. The draft is created when it is valid."""
+    from readiness.views.consent import confirmation_send
+
     form = ProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         assessment, token = services.assessment_start(profile=form.cleaned_data)
         grant(request, assessment, token)
-        services.resume_link_send(assessment=assessment, token=token)
         messages.success(request, "Your draft is saved. Keep your private link (at the top of "
                                   "every page) to come back later.")
+        confirmation_send(request, assessment)
         first_pillar = next(iter(assessment.framework.spec.pillars))
         return redirect("readiness:pillar", public_id=assessment.public_id, pillar_key=first_pillar)
     all_steps = steps(services.framework_current().spec)
@@ -124,9 +127,13 @@ def region_options(request: HttpRequest) -> HttpResponse:
 @holder_view
 @draft_only
 def profile(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    from readiness.views.consent import confirmation_send
+
     form = ProfileForm(request.POST or None, instance=assessment)
     if request.method == "POST" and form.is_valid():
         services.assessment_update_profile(assessment=assessment, profile=form.cleaned_data)
+        if "contact_email" in form.changed_data:
+            confirmation_send(request, assessment)
         return _navigate(request, assessment, "profile")
     return render(request, "readiness/profile.html",
                   {**_step_context(request, assessment, "profile"), "form": form})
@@ -203,6 +210,7 @@ def objectives(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("submit", methods=("POST",))
 @holder_view
 def review(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     if not assessment.is_draft:
@@ -242,11 +250,12 @@ def results(request: HttpRequest, assessment: Assessment) -> HttpResponse:
         return redirect("readiness:review", public_id=assessment.public_id)
     return render(request, "readiness/results.html", {
         **results_context(assessment),
-        "resume_link": _resume_link(request, assessment),
+        "resume_link": resume_link(request, assessment),
     })
 
 
 @require_POST
+@rate_limit("start")
 @holder_view
 def reassess(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     """Start a new draft for the same firm with this assessment's answers prefilled."""
