@@ -168,14 +168,16 @@ def test_f18_the_account_form_does_not_say_whether_an_address_has_an_account(fra
     answers = []
     for address in ("taken@x.example", "fresh@x.example"):
         assessment, token = make_submitted(contact_email=address)
-        services.contact_email_confirm(assessment=assessment)
+        # Confirmed as the double opt-in leaves it (set directly: this test is about the form).
+        Assessment.objects.filter(pk=assessment.pk).update(
+            contact_email_verified_at=timezone.now())
         client = Client()
         open_link(client, token)
         response = client.post(url("account_keep", assessment),
                                {**OLD_FORM, "email": address}, follow=True)
         body = response.content.decode()
-        answers.append((response.status_code, response.redirect_chain[-1][0]
-                        .replace(str(assessment.public_id), "ID"),
+        landed = response.redirect_chain[-1][0] if response.redirect_chain else None
+        answers.append((response.status_code, (landed or "").replace(str(assessment.public_id), "ID"),
                         body.count("exists"), "We sent a link to" in body))
     assert answers[0] == answers[1]
     assert answers[0][0] == 200 and answers[0][3]
