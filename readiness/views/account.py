@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from config.ratelimit import rate_limit, within_limit
 from readiness import services
 from readiness.models import Assessment, FirmAccount
-from readiness.views.assessment import holder_view
-from readiness.views.consent import masked
+from readiness.views.assessment import holder_view, masked
 
 # Firm accounts sign in with the model backend; axes still counts their failures.
 BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.ratelimit import rate_limit
+from config.ratelimit import rate_limit, within_limit
 from readiness import services
 from readiness.access import (
     LinkExpired,
@@ -18,6 +18,7 @@ from readiness.access import (
     assessment_for_holder,
     grant,
     is_expired,
+    sealed_token_for,
     token_for,
 )
 from readiness.forms import ObjectivesForm, PillarForm, ProfileForm, ResumeForm
@@ -78,6 +79,33 @@ def resume_link(request: HttpRequest, assessment: Assessment) -> str | None:
     return request.build_absolute_uri(reverse("readiness:resume", kwargs={"token": token}))
 
 
+def masked(address: str) -> str:
+    """``o***@alpha.example``: enough for the holder to recognise the address on a page."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def confirmation_send(request: HttpRequest, assessment: Assessment) -> None:
+    """Ask the contact address to confirm itself, at most a few times an hour per address,
+    and tell the holder what happened."""
+    address = assessment.contact_email
+    if not address or assessment.contact_email_verified_at is not None:
+        return
+    if not within_limit(request, "email", key=f"confirm:{address.lower()}"):
+        messages.warning(request, f"We sent a confirmation to {address} recently: look for it "
+                                  "in that inbox (and its spam folder), or ask again in an hour.")
+        return
+    if services.contact_confirmation_send(assessment=assessment,
+                                          sealed_token=sealed_token_for(request, assessment)):
+        messages.info(request, f"We sent a confirmation link to {address}. Once it is confirmed "
+                               "we email your private link there; until then we send it "
+                               "nothing else.")
+    else:
+        messages.warning(request, f"We could not send the confirmation to {address} just now. "
+                                  "Keep your private link from the top of the page, and ask "
+                                  "again later on the access page.")
+
+
 def _navigate(request: HttpRequest, assessment: Assessment, key: str) -> HttpResponse:
     previous, _, following, _, _ = neighbours(assessment.framework.spec, key)
     target = previous if request.POST.get("go") == "back" else following
@@ -97,8 +125,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @rate_limit("start", methods=("POST",))
 def start(request: HttpRequest) -> HttpResponse:
     """Step 1 of a new assessment: the firm profile. The draft is created when it is valid."""
-    from readiness.views.consent import confirmation_send
-
     form = ProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         assessment, token = services.assessment_start(profile=form.cleaned_data)
@@ -127,8 +153,6 @@ def region_options(request: HttpRequest) -> HttpResponse:
 @holder_view
 @draft_only
 def profile(request: HttpRequest, assessment: Assessment) -> HttpResponse:
-    from readiness.views.consent import confirmation_send
-
     form = ProfileForm(request.POST or None, instance=assessment)
     if request.method == "POST" and form.is_valid():
         services.assessment_update_profile(assessment=assessment, profile=form.cleaned_data)

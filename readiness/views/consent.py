@@ -10,36 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.ratelimit import within_limit
 from readiness import services
-from readiness.access import grant, sealed_token_for, unseal
+from readiness.access import grant, unseal
 from readiness.models import Assessment, FirmAccount
-from readiness.views.assessment import holder_view, resume_link
-
-
-def masked(address: str) -> str:
-    """``o***@alpha.example``: enough for the holder to recognise the address on a page."""
-    local, _, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else "***"
-
-
-def confirmation_send(request: HttpRequest, assessment: Assessment) -> None:
-    """Ask the contact address to confirm itself, at most a few times an hour per address,
-    and tell the holder what happened."""
-    address = assessment.contact_email
-    if not address or assessment.contact_email_verified_at is not None:
-        return
-    if not within_limit(request, "email", key=f"confirm:{address.lower()}"):
-        messages.warning(request, f"We sent a confirmation to {address} recently: look for it "
-                                  "in that inbox (and its spam folder), or ask again in an hour.")
-        return
-    if services.contact_confirmation_send(assessment=assessment,
-                                          sealed_token=sealed_token_for(request, assessment)):
-        messages.info(request, f"We sent a confirmation link to {address}. Once it is confirmed "
-                               "we email your private link there; until then we send it "
-                               "nothing else.")
-    else:
-        messages.warning(request, f"We could not send the confirmation to {address} just now. "
-                                  "Keep your private link from the top of the page, and ask "
-                                  "again later on the access page.")
+from readiness.views.assessment import confirmation_send, holder_view, resume_link
 
 
 @require_GET
