@@ -189,7 +189,8 @@ RATELIMITS = _rates({
     "start": "10/h",
     "submit": "20/h",
     "share": "30/h",
-    # Emails to one address (confirmations, account links), whoever asks: no mail bombing.
+    # Emails to one address, whoever asks (confirmations, account links, replaced links share
+    # one budget per address): the service cannot be used to bomb a mailbox.
     "email": "3/h",
 })
 

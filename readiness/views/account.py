@@ -62,7 +62,7 @@ def keep(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     address = assessment.contact_email
     verified = bool(address and assessment.contact_email_verified_at)
     if request.method == "POST" and verified:
-        if not within_limit(request, "email", key=f"account:{address.lower()}"):
+        if not within_limit(request, "email", key=address.lower()):
             messages.warning(request, f"We sent a link to {masked(address)} recently: look for it "
                                       "in that inbox (and its spam folder), or ask again in an "
                                       "hour.")

@@ -91,7 +91,7 @@ def confirmation_send(request: HttpRequest, assessment: Assessment) -> None:
     address = assessment.contact_email
     if not address or assessment.contact_email_verified_at is not None:
         return
-    if not within_limit(request, "email", key=f"confirm:{address.lower()}"):
+    if not within_limit(request, "email", key=address.lower()):
         messages.warning(request, f"We sent a confirmation to {address} recently: look for it "
                                   "in that inbox (and its spam folder), or ask again in an hour.")
         return

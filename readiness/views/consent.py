@@ -38,7 +38,7 @@ def link_rotate(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     token = services.assessment_link_rotate(assessment=assessment)
     grant(request, assessment, token)
     emailed = (assessment.contact_email_verified_at is not None
-               and within_limit(request, "email", key=f"link:{assessment.contact_email.lower()}")
+               and within_limit(request, "email", key=assessment.contact_email.lower())
                and services.resume_link_send(assessment=assessment, token=token))
     messages.success(request, "Your private link has been replaced. The old link, and every "
                               "browser that opened it, no longer open this assessment."
