@@ -57,6 +57,15 @@ def share_create(*, assessment: Assessment, organisation: Organisation) -> Share
 
 
 @transaction.atomic
+def share_like_previous(*, assessment: Assessment) -> list[Share]:
+    """Share a re-assessment with every organisation its predecessor is still shared with."""
+    from advisors.selectors import previous_share_organisations
+
+    return [share_create(assessment=assessment, organisation=organisation)
+            for organisation in previous_share_organisations(assessment)]
+
+
+@transaction.atomic
 def share_withdraw(*, assessment: Assessment, organisation: Organisation) -> None:
     share = Share.objects.filter(assessment=assessment, organisation=organisation,
                                  withdrawn_at__isnull=True).first()

@@ -31,6 +31,57 @@ def _json(ref: str, description: str) -> dict[str, Any]:
     }
 
 
+def _plan_schemas() -> dict[str, Any]:
+    """The ``plan`` of an evaluation (DESIGN §7), from ``programmes.planning``."""
+    cost = {"type": "object", "required": ["low", "high", "currency"], "properties": {
+        "low": {"type": "integer", "minimum": 0}, "high": {"type": "integer", "minimum": 0},
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}}}
+    return {
+        "PlanCost": cost,
+        "PlanFunding": {
+            "type": "object", "required": ["programme", "share", "cap", "net_cost"],
+            "properties": {
+                "programme": {"type": "string"},
+                "name": {"type": "string"},
+                "kinds": {"type": "array", "items": {"type": "string"}},
+                "share": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+                "cap": {"type": ["integer", "null"]},
+                "cap_currency": {"type": ["string", "null"]},
+                "net_cost": {"oneOf": [{"$ref": "#/components/schemas/PlanCost"},
+                                       {"type": "null"}]},
+            },
+        },
+        "PlanProject": {
+            "type": "object",
+            "required": ["key", "title", "summary", "cost", "effort", "time_to_value",
+                         "funded_by"],
+            "properties": {
+                "key": {"type": "string"}, "title": {"type": "string"},
+                "summary": {"type": "string"},
+                "cost": {"$ref": "#/components/schemas/PlanCost"},
+                "effort": {"type": "string", "enum": ["low", "medium", "high"]},
+                "time_to_value": {"type": "string"},
+                "funded_by": {"type": "array",
+                              "items": {"$ref": "#/components/schemas/PlanFunding"}},
+            },
+        },
+        "PlanStep": {
+            "type": "object",
+            "required": ["dimension", "from_band", "to_band", "horizon", "projects"],
+            "properties": {
+                "dimension": {"type": "string"},
+                "from_band": {"type": "integer", "minimum": 0, "maximum": 4},
+                "to_band": {"type": "integer", "minimum": 1, "maximum": 5},
+                "horizon": {"type": "string",
+                            "enum": ["0-6 months", "6-12 months", "12-24 months"]},
+                "reason": {"type": "string", "enum": ["priority", "target", "prerequisite"]},
+                "projects": {"type": "array",
+                             "items": {"$ref": "#/components/schemas/PlanProject"}},
+            },
+        },
+    }
+
+
 def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
     spec = load_framework(CURRENT_VERSION)
     dimensions = list(spec.dimension_keys)
@@ -173,8 +224,10 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
                           "description": "Self-assessment and diagnostic tools, listed apart"},
                 "near_misses": {"type": "array",
                                 "items": {"$ref": "#/components/schemas/NearMiss"}},
+                "plan": {"type": "array", "items": {"$ref": "#/components/schemas/PlanStep"}},
             },
         },
+        **_plan_schemas(),
         "Programme": {
             "type": "object",
             "required": ["slug", "name", "country", "kinds", "eligibility", "source"],

@@ -13,6 +13,7 @@ from programmes.matching import (
     STALE_AFTER_DAYS,
     Delivery,
     FirmProfile,
+    Match,
     MatchResult,
     ProgrammeRecord,
     RegionalStatus,
@@ -20,7 +21,9 @@ from programmes.matching import (
     match,
 )
 from programmes.models import Institution, Programme
+from programmes.planning import FundingOffer, Plan, build_plan
 from programmes.sme_rules import sme_rules
+from programmes.usecases import currency_for, load_usecases
 from readiness.models import Assessment
 from readiness.selectors import AssessmentResults, assessment_results
 
@@ -201,4 +204,45 @@ def matches_for_assessment(
         programmes=programme_records(),
         as_of=as_of or timezone.localdate(),
         dimension_names={key: dim.name for key, dim in results.spec.dimensions.items()},
+    )
+
+
+def funding_offers(matches: Iterable[Match]) -> list[FundingOffer]:
+    """What the planner needs of matched programmes (kinds, focus, money), in one query."""
+    matches = list(matches)
+    money = {
+        p["slug"]: p for p in Programme.objects.filter(slug__in=[m.slug for m in matches])
+        .values("slug", "match_rate_percent", "amount_max", "amount_currency")
+    }
+    return [
+        FundingOffer(
+            slug=m.slug, name=m.name, kinds=m.programme.kinds,
+            dimensions=m.programme.dimensions,
+            match_rate_percent=money[m.slug]["match_rate_percent"],
+            amount_max=money[m.slug]["amount_max"],
+            amount_currency=money[m.slug]["amount_currency"] or "",
+        )
+        for m in matches if m.slug in money
+    ]
+
+
+def plan_for_assessment(
+    assessment: Assessment,
+    *,
+    results: AssessmentResults,
+    match_result: MatchResult,
+) -> Plan:
+    """The costed plan of an assessment (DESIGN §7 ``plan``), with its matched programmes."""
+    spec = results.spec
+    targets = {k: v for k, v in (assessment.plan_targets or {}).items()
+               if k in spec.dimensions and isinstance(v, int)}
+    return build_plan(
+        load_usecases(),
+        bands=results.scores.dimensions,
+        priorities=results.priorities,
+        sector=assessment.sector,
+        currency=currency_for(assessment.country, assessment.turnover_currency or ""),
+        offers=funding_offers(match_result.matches),
+        targets=targets,
+        dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
     )

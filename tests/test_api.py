@@ -65,7 +65,7 @@ def test_evaluate_answers_per_the_document(api_schema):
     assert response.status_code == 200
     answer = response.json()
     assert set(answer) == {"framework_version", "scores", "priorities", "matches", "tools",
-                           "near_misses"}
+                           "near_misses", "plan"}
     assert answer["scores"]["dimensions"]["facility_automation"] is None
     assert answer["scores"]["overall"] == pytest.approx(0.5)
     assert [p["rank"] for p in answer["priorities"]] == [1, 2]
