@@ -59,6 +59,14 @@ def client_address(group: str, request: HttpRequest) -> str:
     return value.split(",")[0].strip()
 
 
+def within_limit(request: HttpRequest, name: str, *, key: str) -> bool:
+    """Count one use of ``settings.RATELIMITS[name]`` for ``key`` (e.g. a recipient address,
+    not the client); False once the budget is spent. For limits a view applies to one part of
+    its work, such as sending an email, rather than to the whole request."""
+    return not is_ratelimited(request, group=f"readiness:{name}", key=lambda _g, _r: key,
+                              rate=settings.RATELIMITS[name], increment=True)
+
+
 def rate_limit(
     name: str,
     *,

@@ -205,6 +205,14 @@ RATELIMITS = _rates({
     "password_reset": "5/m",
     "api": "120/m",
     "pdf": "20/m",
+    # Anonymous writes (security review F5), per client address: a firm starts a few drafts,
+    # submits and shares a few times an hour; a script that floods caseloads does hundreds.
+    "start": "10/h",
+    "submit": "20/h",
+    "share": "30/h",
+    # Emails to one address, whoever asks (confirmations, account links, replaced links share
+    # one budget per address): the service cannot be used to bomb a mailbox.
+    "email": "3/h",
 })
 
 TASKS = {

@@ -1,19 +1,25 @@
 """Who may open an assessment: the holder of its private resume link.
 
-Opening the link stores the token in the (server-side) session; every assessment page then
-checks the session's token against the stored hash in constant time. The token never appears
-in the assessment pages' URLs, so it does not end up in access logs or Referer headers.
+Opening the link stores the token, encrypted, in the (server-side) session; every assessment
+page then checks the session's token against the stored hash in constant time. The token never
+appears in the assessment pages' URLs, so it does not end up in access logs or Referer headers,
+and never in plain text in the session tables or Redis: a reader of those (or of a backup)
+without the SECRET_KEY cannot open the firm's assessment. Rotating the link (a new token) ends
+every session that held the old one.
 """
 
 from __future__ import annotations
 
+import base64
 import hmac
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from readiness.models import Assessment, FirmAccount, hash_token
 
@@ -24,14 +30,40 @@ class LinkExpired(Exception):
     """A draft's resume link is older than the configured maximum age."""
 
 
+def _session_cipher() -> Fernet:
+    # A key of its own, derived from SECRET_KEY: the sessions' signing key is not reused.
+    key = salted_hmac("readiness.access.session-token", "fernet", algorithm="sha256").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(token: str) -> str:
+    """The token as the session keeps it: encrypted and authenticated (Fernet)."""
+    return _session_cipher().encrypt(token.encode()).decode()
+
+
 def grant(request: HttpRequest, assessment: Assessment, token: str) -> None:
     tokens = dict(request.session.get(SESSION_KEY, {}))
-    tokens[str(assessment.public_id)] = token
+    tokens[str(assessment.public_id)] = seal(token)
     request.session[SESSION_KEY] = tokens
 
 
+def unseal(sealed: object) -> str | None:
+    """The token ``seal`` encrypted, or None if it is not one (another SECRET_KEY, a session
+    from before the encryption, a forged value)."""
+    if not isinstance(sealed, str) or not sealed:
+        return None
+    try:
+        return _session_cipher().decrypt(sealed.encode()).decode()
+    except InvalidToken:
+        return None
+
+
+def sealed_token_for(request: HttpRequest, assessment: Assessment) -> str:
+    return request.session.get(SESSION_KEY, {}).get(str(assessment.public_id)) or ""
+
+
 def token_for(request: HttpRequest, assessment: Assessment) -> str | None:
-    return request.session.get(SESSION_KEY, {}).get(str(assessment.public_id))
+    return unseal(sealed_token_for(request, assessment))
 
 
 def is_expired(assessment: Assessment) -> bool:

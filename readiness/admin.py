@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from readiness.models import Answer, Assessment, FrameworkVersion, PriorityWeights
+from readiness.privacy import assessment_erase
 
 
 @admin.register(FrameworkVersion)
@@ -29,6 +30,15 @@ class AssessmentAdmin(admin.ModelAdmin):
                        "updated_at", "submitted_at"]
     inlines = [AnswerInline]
     list_select_related = ["framework"]
+
+    # Deleting here is an erasure like the firm's own: the one erase path runs every eraser
+    # (stored PDFs, bundles, notes' history, the firm and its accounts), not the bare cascade.
+    def delete_model(self, request, obj: Assessment) -> None:
+        assessment_erase(assessment=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for assessment in queryset:
+            assessment_erase(assessment=assessment)
 
 
 @admin.register(PriorityWeights)

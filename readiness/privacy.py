@@ -116,10 +116,17 @@ class Erasure:
 
 
 @transaction.atomic
-def assessment_erase(*, assessment: Assessment) -> Erasure:
+def assessment_erase(*, assessment: Assessment) -> Erasure | None:
     """Delete the assessment, its answers, everything hooked to it, and the firm if it has no
-    other assessment left. All or nothing: any eraser failing rolls the whole erase back."""
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    other assessment left. All or nothing: any eraser failing rolls the whole erase back.
+
+    None if it is gone already: a second erase (a double click, two tabs) waits for the first
+    one's lock and then finds nothing left to do, which is what its holder asked for.
+    """
+    locked = Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    if locked is None:
+        return None
+    assessment = locked
     for eraser in list(_erasers):
         eraser(assessment)
     answers = assessment.answers.count()

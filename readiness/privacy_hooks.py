@@ -1,7 +1,12 @@
 """Privacy hooks of the readiness app: stored PDFs and bundles are erased with their assessment;
-firm accounts appear in the data export."""
+firm accounts appear in the data export, and go (with their sign-in records) with the firm's
+last assessment."""
 
 from __future__ import annotations
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from readiness.models import Assessment, FirmAccount, ReportBundle, StoredReport
 from readiness.privacy import register_eraser, register_exporter
@@ -16,6 +21,26 @@ def erase_reports(assessment: Assessment) -> None:
     # A bundle with this firm's report in it goes as a whole: a ZIP cannot be partly erased.
     bundles.delete()
     delete_files_on_commit(names)
+
+
+@register_eraser
+def erase_firm_accounts(assessment: Assessment) -> None:
+    """With the firm's last assessment the firm goes, and so do its accounts: a user who kept
+    only this firm (not an advisor, not staff) is deleted with their email address. Sign-in
+    records (django-axes) of those users, and of requests to this assessment's pages, go too."""
+    paths = Q(path_info__contains=str(assessment.public_id))
+    if not Assessment.objects.filter(firm_id=assessment.firm_id).exclude(pk=assessment.pk).exists():
+        users = (get_user_model().objects
+                 .filter(firm_accounts__firm_id=assessment.firm_id, is_staff=False,
+                         is_superuser=False, membership__isnull=True)
+                 .exclude(firm_accounts__in=FirmAccount.objects.exclude(firm_id=assessment.firm_id)))
+        found = dict(users.values_list("pk", "username"))
+        if found:
+            paths |= Q(username__in=list(found.values()))
+        FirmAccount.objects.filter(firm_id=assessment.firm_id).delete()
+        get_user_model().objects.filter(pk__in=list(found)).delete()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(paths).delete()
 
 
 @register_exporter("accounts")

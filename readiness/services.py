@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import smtplib
@@ -9,6 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,7 +20,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from readiness import benchmarks
-from readiness.models import Answer, Assessment, BenchmarkCohort, Firm, FrameworkVersion
+from readiness.models import (
+    Answer,
+    Assessment,
+    BenchmarkCohort,
+    Firm,
+    FirmAccount,
+    FrameworkVersion,
+    hash_token,
+)
 from readiness.reference_cache import (
     BENCHMARKS_REFERENCE,
     FRAMEWORK_REFERENCE,
@@ -90,6 +101,11 @@ def assessment_start(
         cost_profile=dict(previous.cost_profile) if previous else {},
         **{field: profile.get(field) for field in PROFILE_FIELDS if field in profile},
     )
+    if previous and previous.contact_email_verified_at and (
+            previous.contact_email.lower() == assessment.contact_email.lower()):
+        # The same firm's address, proved already: no second opt-in for a re-assessment.
+        assessment.contact_email_verified_at = previous.contact_email_verified_at
+        assessment.save(update_fields=["contact_email_verified_at"])
     if previous:
         keys = set(assessment.framework.spec.dimension_keys)
         Answer.objects.bulk_create(
@@ -109,9 +125,15 @@ def _require_draft(assessment: Assessment) -> None:
 @transaction.atomic
 def assessment_update_profile(*, assessment: Assessment, profile: Mapping[str, Any]) -> Assessment:
     _require_draft(assessment)
+    # From the database: a ModelForm has already written the new values onto the instance.
+    stored_address, verified_at = Assessment.objects.filter(pk=assessment.pk).values_list(
+        "contact_email", "contact_email_verified_at").get()
+    verified_address = stored_address if verified_at else None
     for field in PROFILE_FIELDS:
         if field in profile:
             setattr(assessment, field, profile[field])
+    if (verified_address or "").lower() != (assessment.contact_email or "").lower():
+        assessment.contact_email_verified_at = None  # a new address is unproved until confirmed
     assessment.save()
     if assessment.firm.name != assessment.company_name:
         assessment.firm.name = assessment.company_name
@@ -171,9 +193,22 @@ def assessment_update_objectives(
 
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment) -> Assessment:
-    _require_draft(assessment)
-    answered = set(assessment.answers.values_list("dimension_key", flat=True))
-    missing = [d.name for k, d in assessment.framework.spec.dimensions.items() if k not in answered]
+    """Submit a complete draft: score the answers as they are once the draft is locked.
+
+    The guarded UPDATE comes first: it takes the row's lock (PostgreSQL; the database's write
+    lock on SQLite) before any answer is read, so an autosave racing the submit either commits
+    before it (and is scored) or is refused after it; never stored but left out of the scores.
+    A second submit of the same draft finds no draft row and is refused with code "submitted".
+    """
+    touched = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
+        updated_at=timezone.now())
+    if not touched:
+        raise ValidationError("This assessment has been submitted already.", code="submitted")
+    locked = Assessment.objects.select_for_update().select_related("framework").get(
+        pk=assessment.pk)
+    spec = locked.framework.spec
+    bands = dict(locked.answers.values_list("dimension_key", "band"))
+    missing = [d.name for k, d in spec.dimensions.items() if k not in bands]
     if missing:
         raise ValidationError(
             "Please rate every dimension (or mark it not applicable) before submitting. "
@@ -181,14 +216,17 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
             code="incomplete",
             params={"missing": ", ".join(missing)},
         )
-    spec = assessment.framework.spec
-    scores = score(spec, dict(assessment.answers.values_list("dimension_key", "band")))
-    assessment.status = Assessment.Status.SUBMITTED
-    assessment.submitted_at = timezone.now()
-    assessment.scores = scores.as_dict()
-    assessment.overall_score = scores.overall
-    assessment.save(update_fields=["status", "submitted_at", "scores", "overall_score",
-                                   "updated_at"])
+    scores = score(spec, bands)
+    locked.status = Assessment.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.scores = scores.as_dict()
+    locked.overall_score = scores.overall
+    locked.save(update_fields=["status", "submitted_at", "scores", "overall_score",
+                               "updated_at"])
+    # The caller's instance shows what was stored.
+    for field in ("status", "submitted_at", "scores", "overall_score", "updated_at"):
+        setattr(assessment, field, getattr(locked, field))
+    # The submission may now count in its sector's benchmarks.
     benchmark_refresh_enqueue(assessment=assessment)
     return assessment
 
@@ -264,20 +302,159 @@ def _framework_dimension_keys(version: int) -> list[str]:
     return list(framework.spec.dimension_keys) if framework is not None else []
 
 
-def resume_link_send(*, assessment: Assessment, token: str) -> None:
-    """Email the private resume link to the firm's contact, if it gave one."""
-    if not assessment.contact_email:
-        return
-    link = settings.SITE_URL.rstrip("/") + reverse("readiness:resume", kwargs={"token": token})
+def _mail(*, to: str, subject: str, template: str, context: dict, what: str) -> bool:
+    """Send one plain-text email; False (logged without the address) if the relay failed."""
+    try:
+        send_mail(subject=subject, message=render_to_string(template, context),
+                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[to])
+    except (OSError, smtplib.SMTPException):
+        # What the email carries is also on the page; a mail outage must not lose the draft.
+        logger.warning("Could not send the %s email", what)
+        return False
+    return True
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def resume_link_send(*, assessment: Assessment, token: str) -> bool:
+    """Email the private resume link to the firm's contact, once that address is confirmed
+    (double opt-in: until then the service sends it nothing but the confirmation)."""
+    if not assessment.contact_email or assessment.contact_email_verified_at is None:
+        return False
+    link = _site_url(reverse("readiness:resume", kwargs={"token": token}))
     context = {"assessment": assessment, "link": link,
                "days": settings.RESUME_LINK_MAX_AGE_DAYS}
+    return _mail(to=assessment.contact_email, template="readiness/email/resume_link.txt",
+                 subject="Your Industry 4.0 readiness assessment: private link to resume",
+                 context=context, what="resume link")
+
+
+# Signed, expiring links sent by email: each kind has its own salt, so one cannot stand in
+# for another. They carry ids and the address, never the resume token in plain text.
+CONFIRM_EMAIL_SALT = "readiness.contact-email"
+ACCOUNT_LINK_SALT = "readiness.firm-account"
+CONFIRM_MAX_AGE = datetime.timedelta(days=3)
+
+
+def contact_confirmation_send(*, assessment: Assessment, sealed_token: str = "") -> bool:
+    """Ask the contact address to confirm itself (double opt-in). The email says nothing the
+    person who typed the address chose (not even the firm's name): until the owner of the
+    address confirms, the service must not carry a stranger's words to them.
+
+    ``sealed_token`` (the session's encrypted resume token) rides along so that confirming can
+    email the private link to the now-proved address."""
+    if not assessment.contact_email or assessment.contact_email_verified_at is not None:
+        return False
+    payload = {"a": str(assessment.public_id), "e": assessment.contact_email.lower(),
+               "t": sealed_token}
+    signed = signing.dumps(payload, salt=CONFIRM_EMAIL_SALT, compress=True)
+    context = {"link": _site_url(reverse("readiness:confirm_email", kwargs={"signed": signed})),
+               "days": CONFIRM_MAX_AGE.days}
+    return _mail(to=assessment.contact_email, template="readiness/email/confirm_email.txt",
+                 subject="Please confirm your email address", context=context,
+                 what="confirmation")
+
+
+@dataclasses.dataclass(frozen=True)
+class EmailConfirmation:
+    assessment: Assessment
+    sealed_token: str
+
+
+def contact_confirmation_read(*, signed: str) -> EmailConfirmation | None:
+    """The assessment a confirmation link is for, if the link is genuine, recent and its
+    address is still the assessment's contact address; else None."""
     try:
-        send_mail(
-            subject="Your Industry 4.0 readiness assessment: private link to resume",
-            message=render_to_string("readiness/email/resume_link.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[assessment.contact_email],
-        )
-    except (OSError, smtplib.SMTPException):
-        # The link is also on every page; a mail outage must not lose the draft.
-        logger.warning("Could not send the resume link for assessment %s", assessment.pk)
+        payload = signing.loads(signed, salt=CONFIRM_EMAIL_SALT,
+                                max_age=CONFIRM_MAX_AGE)
+        assessment = Assessment.objects.get(public_id=payload["a"])
+    except (signing.BadSignature, Assessment.DoesNotExist, KeyError, TypeError, ValueError):
+        return None
+    if assessment.contact_email.lower() != payload.get("e"):
+        return None
+    return EmailConfirmation(assessment=assessment, sealed_token=payload.get("t") or "")
+
+
+@transaction.atomic
+def contact_email_confirm(*, assessment: Assessment) -> bool:
+    """Record that the contact address is proved; False if it was proved already."""
+    confirmed = Assessment.objects.filter(
+        pk=assessment.pk, contact_email=assessment.contact_email,
+        contact_email_verified_at__isnull=True).update(contact_email_verified_at=timezone.now())
+    assessment.refresh_from_db(fields=["contact_email_verified_at"])
+    if confirmed and not assessment.is_draft:
+        # A verified contact makes a submission count in its sector's benchmarks.
+        benchmark_refresh_enqueue(assessment=assessment)
+    return bool(confirmed)
+
+
+@transaction.atomic
+def assessment_link_rotate(*, assessment: Assessment) -> str:
+    """Replace the private link: the old token opens nothing any more, and every session that
+    held it loses the assessment (sessions are checked against the stored hash)."""
+    token, token_hash = Assessment.new_token()
+    Assessment.objects.filter(pk=assessment.pk).update(token_hash=token_hash,
+                                                       updated_at=timezone.now())
+    assessment.refresh_from_db(fields=["token_hash", "updated_at"])
+    return token
+
+
+def token_opens(*, assessment: Assessment, token: str) -> bool:
+    return hash_token(token) == assessment.token_hash
+
+
+def account_link_send(*, assessment: Assessment, user=None) -> bool:
+    """Email the firm's confirmed contact address a link that creates a firm account for it
+    (or, with ``user``, adds the firm to that signed-in account). Opening the link is the proof
+    of control a firm account needs: a resume link alone grants one assessment, never a firm."""
+    if not assessment.contact_email or assessment.contact_email_verified_at is None:
+        return False
+    payload = {"f": assessment.firm_id, "e": assessment.contact_email.lower(),
+               "u": user.pk if user is not None else None}
+    signed = signing.dumps(payload, salt=ACCOUNT_LINK_SALT, compress=True)
+    context = {"link": _site_url(reverse("readiness:account_confirm", kwargs={"signed": signed})),
+               "days": CONFIRM_MAX_AGE.days, "adding": user is not None}
+    return _mail(to=assessment.contact_email, template="readiness/email/account_link.txt",
+                 subject="Your Industry 4.0 readiness account", context=context,
+                 what="account link")
+
+
+@dataclasses.dataclass(frozen=True)
+class AccountLink:
+    firm: Firm
+    email: str
+    user_id: int | None
+
+
+def account_link_read(*, signed: str) -> AccountLink | None:
+    try:
+        payload = signing.loads(signed, salt=ACCOUNT_LINK_SALT,
+                                max_age=CONFIRM_MAX_AGE)
+        firm = Firm.objects.get(pk=payload["f"])
+        email = str(payload["e"])
+    except (signing.BadSignature, Firm.DoesNotExist, KeyError, TypeError, ValueError):
+        return None
+    return AccountLink(firm=firm, email=email, user_id=payload.get("u"))
+
+
+@transaction.atomic
+def firm_account_add(*, user, firm: Firm) -> FirmAccount:
+    account, _ = FirmAccount.objects.get_or_create(user=user, firm=firm)
+    return account
+
+
+@transaction.atomic
+def firm_account_create(*, email: str, password: str, firm: Firm):
+    """A new firm-account user named by the proved address, holding ``firm``."""
+    user = get_user_model().objects.create_user(username=email, email=email, password=password)
+    FirmAccount.objects.create(user=user, firm=firm)
+    return user
+
+
+@transaction.atomic
+def firm_account_revoke(*, firm: Firm, account_id: int) -> bool:
+    """Remove one account's access to the firm; False if it had none (already removed)."""
+    deleted, _ = FirmAccount.objects.filter(pk=account_id, firm=firm).delete()
+    return bool(deleted)

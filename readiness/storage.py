@@ -7,7 +7,10 @@ botocore's errors instead (an unreachable endpoint, a refused request), which ar
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import posixpath
 from collections.abc import Iterable
 
 from django.core.files.storage import Storage, default_storage
@@ -39,5 +42,21 @@ def delete_files_on_commit(names: Iterable[str], storage: Storage | None = None)
                 storage.delete(name)
             except STORAGE_ERRORS:
                 logger.warning("Could not delete stored file %s; remove it by hand", name)
+        _remove_empty_folders(storage, pending)
 
     transaction.on_commit(delete)
+
+
+def _remove_empty_folders(storage: Storage, names: Iterable[str]) -> None:
+    """Remove the folders the deleted files leave empty (``reports/<public id>/``): an empty
+    folder named by an erased assessment's id still says it existed. Object stores (S3) have
+    no folders, so only a storage with local paths has anything to do."""
+    folders = {posixpath.dirname(name) for name in names} - {""}
+    for folder in folders:
+        try:
+            path = storage.path(folder)
+        except NotImplementedError:
+            return
+        # rmdir only ever removes an empty folder: one still holding another report stays.
+        with contextlib.suppress(OSError):
+            os.rmdir(path)

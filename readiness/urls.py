@@ -2,6 +2,7 @@ from django.urls import path
 
 from readiness.views import account as account_views
 from readiness.views import assessment as views
+from readiness.views import consent as consent_views
 from readiness.views import plan as plan_views
 from readiness.views import privacy as privacy_views
 from readiness.views import reports as report_views
@@ -11,7 +12,16 @@ app_name = "readiness"
 urlpatterns = [
     path("account/", account_views.account, name="account"),
     path("account/login/", account_views.account_login, name="account_login"),
+    path("account/confirm/<str:signed>/", account_views.account_confirm, name="account_confirm"),
     path("assessment/<uuid:public_id>/account/", account_views.keep, name="account_keep"),
+    path("confirm-email/<str:signed>/", consent_views.email_confirm, name="confirm_email"),
+    path("assessment/<uuid:public_id>/access/", consent_views.access, name="access"),
+    path("assessment/<uuid:public_id>/access/confirm-email/", consent_views.confirmation_resend,
+         name="confirmation_resend"),
+    path("assessment/<uuid:public_id>/access/link/", consent_views.link_rotate,
+         name="link_rotate"),
+    path("assessment/<uuid:public_id>/access/accounts/<int:account_id>/remove/",
+         consent_views.account_revoke, name="account_revoke"),
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),
     path("region-options/", views.region_options, name="region_options"),

@@ -6,11 +6,12 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
 from readiness import services
-from readiness.access import SESSION_KEY
+from readiness.access import token_for
 from readiness.models import Assessment
 
 # The 16 canonical keys of DESIGN §2, in order, grouped by (block, pillar).
@@ -74,7 +75,17 @@ def open_link(client: Client, token: str):
 
 
 def session_token(client: Client, assessment: Assessment) -> str:
-    return client.session[SESSION_KEY][str(assessment.public_id)]
+    """The private token ``client``'s session holds for ``assessment`` (it is kept encrypted)."""
+    request = HttpRequest()
+    request.session = client.session
+    token = token_for(request, assessment)
+    assert token is not None, "this client's session holds no link to the assessment"
+    return token
+
+
+def link_in(body: str, path: str) -> str:
+    """The site-relative link starting with ``path`` in an email's body."""
+    return body[body.index(path):].split()[0]
 
 
 def url(name: str, assessment: Assessment, **kwargs: Any) -> str:

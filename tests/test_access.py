@@ -11,10 +11,12 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from readiness import services
 from readiness.models import Assessment
 from tests.factories import (
     DIMENSION_KEYS,
     answer,
+    link_in,
     make_assessment,
     make_submitted,
     open_link,
@@ -66,11 +68,11 @@ def test_a_session_holding_another_assessments_link_gets_403(framework, client):
 
 
 def test_a_forged_session_token_gets_403(framework, client):
-    from readiness.access import SESSION_KEY
+    from readiness.access import SESSION_KEY, seal
 
     assessment, token = make_assessment()
     session = client.session
-    session[SESSION_KEY] = {str(assessment.public_id): token + "x"}
+    session[SESSION_KEY] = {str(assessment.public_id): seal(token + "x")}
     session.save()
     assert client.get(url("review", assessment)).status_code == 403
 
@@ -160,19 +162,26 @@ def test_submitted_assessments_never_expire(framework, client, settings):
     assert client.get(url("results", assessment)).status_code == 200
 
 
-def test_resume_email_is_sent_with_the_link_when_an_email_was_given(framework, client):
+def test_resume_email_is_sent_with_the_link_once_the_address_is_confirmed(framework, client):
     response = client.post("/start/", profile_post(contact_email="owner@acme.example"))
     assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["owner@acme.example"]
     assessment = Assessment.objects.get()
     token = session_token(client, assessment)
+    # First only the confirmation (double opt-in): no link, nothing the starter typed.
+    assert len(mail.outbox) == 1
+    confirmation = mail.outbox[0]
+    assert confirmation.to == ["owner@acme.example"]
+    assert token not in confirmation.body and "Acme" not in confirmation.body
+    confirm = link_in(confirmation.body, "/confirm-email/")
+    mailbox = Client()  # the link is opened from the mail client, not the starter's browser
+    assert mailbox.post(confirm).status_code == 200
+    assert len(mail.outbox) == 2
+    message = mail.outbox[1]
+    assert message.to == ["owner@acme.example"]
     assert f"/resume/{token}/" in message.body
     # The link in the email opens the assessment in a fresh browser.
-    link = message.body[message.body.index("/resume/"):].split()[0]
     fresh = Client()
-    assert fresh.get(link).status_code == 302
+    assert fresh.get(link_in(message.body, "/resume/")).status_code == 302
     assert fresh.get(url("review", assessment)).status_code == 200
 
 
@@ -184,6 +193,7 @@ def test_no_email_without_an_address(framework, client):
 
 def test_reassessment_sends_its_own_link(framework, client):
     old, token = make_submitted(contact_email="owner@acme.example")
+    services.contact_email_confirm(assessment=old)
     open_link(client, token)
     client.post(url("reassess", old))
     new = Assessment.objects.exclude(pk=old.pk).get()

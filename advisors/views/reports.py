@@ -63,6 +63,14 @@ def bundle_download(request: HttpRequest, public_id) -> HttpResponse:
     bundle = _own_bundle(request, public_id)
     if bundle.status != ReportBundle.Status.READY or not bundle.file:
         raise Http404("This bundle is not ready.")
+    # Consent is checked at download, not only when the ZIP was built: once any firm in it has
+    # withdrawn its share from this organisation (or was erased), the ZIP is not served.
+    consented = bundle.assessments.filter(
+        shares__organisation=request.membership.organisation,
+        shares__withdrawn_at__isnull=True).distinct().count()
+    if consented != bundle.assessments.count():
+        raise Http404("A firm in this bundle no longer shares its assessment with your "
+                      "organisation: request a new bundle.")
     return FileResponse(bundle.file.open("rb"), as_attachment=True,
                         filename=f"readiness-reports-{bundle.created_at:%Y-%m-%d}.zip",
                         content_type="application/zip")

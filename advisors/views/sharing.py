@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from advisors import services
 from advisors.models import Organisation
+from config.ratelimit import rate_limit
 from readiness.views.assessment import holder_view
 
 
@@ -19,6 +20,7 @@ def _back(assessment) -> str:
 
 
 @require_POST
+@rate_limit("share")
 @holder_view
 def share(request: HttpRequest, assessment, organisation_slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=organisation_slug)

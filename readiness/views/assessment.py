@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.ratelimit import rate_limit
+from config.ratelimit import rate_limit, within_limit
 from readiness import services
 from readiness.access import (
     LinkExpired,
@@ -20,6 +20,7 @@ from readiness.access import (
     assessment_for_holder,
     grant,
     is_expired,
+    sealed_token_for,
     token_for,
 )
 from readiness.forms import ObjectivesForm, PillarForm, ProfileForm, ResumeForm
@@ -70,15 +71,42 @@ def _step_context(request, assessment: Assessment, key: str) -> dict:
         "position": position,
         "total": total,
         "progress": round(100 * position / total),
-        "resume_link": _resume_link(request, assessment),
+        "resume_link": resume_link(request, assessment),
     }
 
 
-def _resume_link(request: HttpRequest, assessment: Assessment) -> str | None:
+def resume_link(request: HttpRequest, assessment: Assessment) -> str | None:
     token = token_for(request, assessment)
     if token is None:
         return None
     return request.build_absolute_uri(reverse("readiness:resume", kwargs={"token": token}))
+
+
+def masked(address: str) -> str:
+    """``o***@alpha.example``: enough for the holder to recognise the address on a page."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def confirmation_send(request: HttpRequest, assessment: Assessment) -> None:
+    """Ask the contact address to confirm itself, at most a few times an hour per address,
+    and tell the holder what happened."""
+    address = assessment.contact_email
+    if not address or assessment.contact_email_verified_at is not None:
+        return
+    if not within_limit(request, "email", key=address.lower()):
+        messages.warning(request, f"We sent a confirmation to {address} recently: look for it "
+                                  "in that inbox (and its spam folder), or ask again in an hour.")
+        return
+    if services.contact_confirmation_send(assessment=assessment,
+                                          sealed_token=sealed_token_for(request, assessment)):
+        messages.info(request, f"We sent a confirmation link to {address}. Once it is confirmed "
+                               "we email your private link there; until then we send it "
+                               "nothing else.")
+    else:
+        messages.warning(request, f"We could not send the confirmation to {address} just now. "
+                                  "Keep your private link from the top of the page, and ask "
+                                  "again later on the access page.")
 
 
 def _navigate(request: HttpRequest, assessment: Assessment, key: str) -> HttpResponse:
@@ -97,15 +125,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("start", methods=("POST",))
 def start(request: HttpRequest) -> HttpResponse:
     """Step 1 of a new assessment: the firm profile. The draft is created when it is valid."""
     form = ProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         assessment, token = services.assessment_start(profile=form.cleaned_data)
         grant(request, assessment, token)
-        services.resume_link_send(assessment=assessment, token=token)
         messages.success(request, "Your draft is saved. Keep your private link (at the top of "
                                   "every page) to come back later.")
+        confirmation_send(request, assessment)
         first_pillar = next(iter(assessment.framework.spec.pillars))
         return redirect("readiness:pillar", public_id=assessment.public_id, pillar_key=first_pillar)
     all_steps = steps(services.framework_current().spec)
@@ -130,6 +159,8 @@ def profile(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=assessment)
     if request.method == "POST" and form.is_valid():
         services.assessment_update_profile(assessment=assessment, profile=form.cleaned_data)
+        if "contact_email" in form.changed_data:
+            confirmation_send(request, assessment)
         return _navigate(request, assessment, "profile")
     return render(request, "readiness/profile.html",
                   {**_step_context(request, assessment, "profile"), "form": form})
@@ -206,6 +237,7 @@ def objectives(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("submit", methods=("POST",))
 @holder_view
 def review(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     if not assessment.is_draft:
@@ -216,6 +248,9 @@ def review(request: HttpRequest, assessment: Assessment) -> HttpResponse:
         try:
             services.assessment_submit(assessment=assessment)
         except ValidationError as exc:
+            if exc.code == "submitted":  # a double click or a second tab: already done
+                messages.info(request, "This assessment was submitted already.")
+                return redirect("readiness:results", public_id=assessment.public_id)
             error = exc.messages[0]
         else:
             messages.success(request, "Submitted. Here are your results.")
@@ -267,10 +302,11 @@ def results_page_context(request: HttpRequest, assessment: Assessment,
     # Both parts are our own rendered templates (escaped as they were drawn).
     page_body = mark_safe(body.replace(PLAN_TARGETS_SLOT, form, 1))  # noqa: S308
     return {**holder, "results_body": page_body,
-            "resume_link": _resume_link(request, assessment)}
+            "resume_link": resume_link(request, assessment)}
 
 
 @require_POST
+@rate_limit("start")
 @holder_view
 def reassess(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     """Start a new draft for the same firm with this assessment's answers prefilled."""

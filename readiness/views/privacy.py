@@ -42,12 +42,15 @@ def erase(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get(CONFIRM_FIELD) == "yes":
             public_id = str(assessment.public_id)
-            privacy.assessment_erase(assessment=assessment)
+            erased = privacy.assessment_erase(assessment=assessment)
             tokens = dict(request.session.get(SESSION_KEY, {}))
             tokens.pop(public_id, None)
             request.session[SESSION_KEY] = tokens
-            messages.success(request, "Your assessment and its answers have been erased. "
-                                      "Its private link no longer opens anything.")
+            if erased is None:  # a second click while the first erase ran
+                messages.info(request, "This assessment has been erased already.")
+            else:
+                messages.success(request, "Your assessment and its answers have been erased. "
+                                          "Its private link no longer opens anything.")
             return redirect("readiness:home")
         error = "Tick the box to confirm that you want to erase this assessment."
     return render(request, "readiness/privacy/erase_confirm.html",
