@@ -2,12 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
 from advisors.views import reports, sharing, workspace
-from config.ratelimit import rate_limit
+from config.ratelimit import login_throttle, rate_limit
 
 app_name = "advisors"
 
 urlpatterns = [
-    path("login/", rate_limit("login", methods=("POST",))(auth_views.LoginView.as_view(
+    path("login/", login_throttle(auth_views.LoginView.as_view(
         template_name="advisors/login.html", redirect_authenticated_user=True)), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", rate_limit("password_reset", methods=("POST",))(

@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.redis_breaker import CircuitBreakerConnection
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.HeadAsGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "config.middleware.NoStoreForSessionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it turns repeated failed logins into a lockout response.
     "axes.middleware.AxesMiddleware",
@@ -90,6 +95,8 @@ LOGOUT_REDIRECT_URL = "readiness:home"
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The same client address as the rate limits (behind a proxy, not the proxy's own, F12, F19).
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.request_address"
 AXES_LOCKOUT_TEMPLATE = "advisors/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -122,10 +129,22 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast (and show the 503 page) when PostgreSQL is unreachable instead of letting every
-    # worker hang on a connect until the proxy times out.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    # worker hang until gunicorn kills it (F9): connect_timeout bounds a connect; a PostgreSQL
+    # that stops answering on an open connection (a black-holed network, no RST) is dropped by
+    # the kernel once sent data stays unacknowledged for tcp_user_timeout, or once keepalive
+    # probes go unanswered while waiting for a reply; statement_timeout bounds a slow query on
+    # the server. All well under gunicorn's 30 s timeout. These are libpq parameters.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")))
+    _pg_options.setdefault("keepalives", 1)
+    _pg_options.setdefault("keepalives_idle", int(os.environ.get("DJANGO_DB_KEEPALIVE_IDLE", "5")))
+    _pg_options.setdefault("keepalives_interval", 2)
+    _pg_options.setdefault("keepalives_count", 2)
+    _pg_options.setdefault(
+        "tcp_user_timeout", int(os.environ.get("DJANGO_DB_TCP_USER_TIMEOUT_MS", "5000"))
     )
+    _statement_timeout_ms = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT_MS", "15000"))
+    _pg_options.setdefault("options", f"-c statement_timeout={_statement_timeout_ms}")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -143,16 +162,19 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": redis_timeout,
                 "SOCKET_TIMEOUT": redis_timeout,
                 "IGNORE_EXCEPTIONS": True,
+                # After one timeout, calls fail at once for a few seconds instead of each
+                # waiting again (config/redis_breaker.py).
+                "CONNECTION_POOL_KWARGS": {"connection_class": CircuitBreakerConnection},
             },
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    # Sessions are read from Redis and written through to the database, so that a Redis restart
-    # or eviction does not sign advisors out or drop a firm's link from its session.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database only, with or without Redis. A cached copy in Redis (cached_db)
+# outlived a sign-out made while Redis was unreachable and came back with it (F11); one
+# primary-key read per request is the price of a sign-out that always holds.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Rate limits (config/ratelimit.py) count in the default cache: Redis (shared by every app
 # process, atomic INCR) when REDIS_URL is set, else per-process memory. django_ratelimit is not
@@ -162,6 +184,9 @@ RATELIMIT_USE_CACHE = "default"
 # Behind a load balancer REMOTE_ADDR is the balancer; name the header that carries the client
 # address as the balancer sets it (e.g. HTTP_X_REAL_IP). Unset: REMOTE_ADDR.
 RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_RATELIMIT_IP_META_KEY") or None
+# How many proxies of ours append to that header (X-Forwarded-For): the client address is that
+# many entries from the right; entries further left are the client's own claims.
+RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1"))
 RATELIMIT_ENABLE = env_bool("DJANGO_RATELIMIT_ENABLE", default=True)
 # While the counters' cache is unreachable, let requests through rather than refuse every
 # login and link lookup; axes' lockout after failed logins lives in the database and still holds.
@@ -181,6 +206,8 @@ RATELIMITS = _rates({
     # Resume-link lookups: a person opens or pastes a link a few times; guessing needs millions.
     "resume": "30/m",
     "login": "10/m",
+    # Sign-in attempts at one account from all addresses together (F12).
+    "login_account": "30/h",
     "password_reset": "5/m",
     "api": "120/m",
     "pdf": "20/m",
@@ -295,6 +322,14 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
+}
+# Nothing here uses the browser's devices or sensors: deny them all to every frame (F19).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in ("accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+                    "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone",
+                    "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+                    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_GET
 
 from advisors.urls import firm_urlpatterns as firm_sharing_urls
+from config.ratelimit import login_throttle
 
 
 @require_GET
@@ -15,6 +16,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The admin's sign-in is throttled like the others (F12); admin.site.urls has it unwrapped.
+    path("admin/login/", login_throttle(admin.site.login)),
     path("admin/", admin.site.urls),
     path("programmes/", include("programmes.urls")),
     path("api/v1/", include("programmes.api_urls")),

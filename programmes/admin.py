@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -143,6 +143,12 @@ class ProgrammeAdmin(admin.ModelAdmin):
         return self._export(queryset, "xlsx")
 
     def export_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        # An unknown format is a 404, not a KeyError (F13); staff without the view permission
+        # (an advisor manager) get what the admin gives them everywhere else: 403.
+        if fmt not in EXPORT_TYPES:
+            raise Http404
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         return self._export(self.get_queryset(request), fmt)
 
     # Import ------------------------------------------------------------------------------------

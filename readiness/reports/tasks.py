@@ -7,6 +7,7 @@ import tempfile
 import zipfile
 
 from django.core.files import File
+from django.db import DatabaseError
 from django.tasks import task
 from django.utils import timezone
 
@@ -57,10 +58,15 @@ def build_report_bundle(bundle_id: int) -> dict:
     except Exception as error:
         logger.exception("Report bundle %s failed", bundle_id)
         where = f" while rendering the report of {current.company_name}" if current else ""
-        ReportBundle.objects.filter(pk=bundle_id).update(
-            status=ReportBundle.Status.FAILED, finished_at=timezone.now(),
-            error=f"The bundle could not be built{where}: {error}"[:2000],
-        )
+        try:
+            ReportBundle.objects.filter(pk=bundle_id).update(
+                status=ReportBundle.Status.FAILED, finished_at=timezone.now(),
+                error=f"The bundle could not be built{where}: {error}"[:2000],
+            )
+        except DatabaseError:
+            # The database itself failed: the worker (task_worker) waits for it and runs the
+            # task again; this bookkeeping must not hide the original error (F9).
+            logger.exception("Could not record the failure of bundle %s", bundle_id)
         raise
     return {"bundle": str(bundle.public_id), "reports": len(assessments)}
 
