@@ -32,6 +32,8 @@ urlpatterns = [
          name="toggle_action"),
     path("cases/<int:share_id>/progress/", workspace.progress, name="progress"),
     path("cases/<int:share_id>/report.pdf", reports.case_report, name="case_report"),
+    path("cases/<int:share_id>/report/", reports.case_report_progress,
+         name="case_report_progress"),
     path("reports/", reports.bundle_request, name="bundle_request"),
     path("reports/<uuid:public_id>/", reports.bundle_status, name="bundle"),
     path("reports/<uuid:public_id>/download/", reports.bundle_download, name="bundle_download"),

@@ -21,6 +21,7 @@ process, in a deployment with REDIS_URL; per-process memory otherwise. A refused
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 
@@ -58,12 +59,25 @@ def request_address(request: HttpRequest) -> str:
     them came from the client and can say anything (F19). With one proxy that is the rightmost
     entry. A request without an address (an in-process WSGI call) shares a single bucket.
     """
+    return forwarded_address(request) or "unknown"
+
+
+def forwarded_address(request: HttpRequest) -> str | None:
+    """``request_address`` without the shared fallback: None when there is no valid address
+    (axes stores it in an inet column on PostgreSQL, which refuses anything else)."""
     meta_key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
-    value = request.META.get(meta_key) or request.META.get("REMOTE_ADDR") or "unknown"
-    entries = [entry.strip() for entry in value.split(",") if entry.strip()] or ["unknown"]
+    value = request.META.get(meta_key) or request.META.get("REMOTE_ADDR") or ""
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    if not entries:
+        return None
     trusted = max(int(getattr(settings, "RATELIMIT_TRUSTED_PROXIES", 1)), 1)
     # Fewer entries than proxies: the request skipped some of them; the leftmost is the best.
-    return entries[-trusted] if len(entries) >= trusted else entries[0]
+    chosen = entries[-trusted] if len(entries) >= trusted else entries[0]
+    try:
+        return str(ipaddress.ip_address(chosen))
+    except ValueError:
+        # Not an address (a misconfigured proxy): the peer's own address is at least real.
+        return request.META.get("REMOTE_ADDR") or None
 
 
 def client_address(group: str, request: HttpRequest) -> str:

@@ -96,7 +96,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The same client address as the rate limits (behind a proxy, not the proxy's own, F12, F19).
-AXES_CLIENT_IP_CALLABLE = "config.ratelimit.request_address"
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.forwarded_address"
 AXES_LOCKOUT_TEMPLATE = "advisors/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -211,13 +211,22 @@ RATELIMITS = _rates({
     "password_reset": "5/m",
     "api": "120/m",
     "pdf": "20/m",
+    # PDFs a client may have rendered (a stored, current copy is served without counting, F8).
+    "pdf_render": "20/h",
 })
 
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
-    }
+    },
+    # PDF reports a firm or an advisor is waiting for (F8), on a worker of their own
+    # (`task_worker --backend reports`): it renders one at a time, so PDFs never take more than
+    # one core however many clients ask, and never wait behind a large ZIP bundle.
+    "reports": {
+        "BACKEND": os.environ.get("DJANGO_REPORT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    },
 }
 # A task RUNNING for longer than this is taken as orphaned by a dead worker and marked failed by
 # `manage.py reap_stale_tasks` (django-tasks-db has no heartbeat; see docs/deploy.md).

@@ -28,4 +28,6 @@ urlpatterns = [
          name="data_export"),
     path("assessment/<uuid:public_id>/erase/", privacy_views.erase, name="erase"),
     path("assessment/<uuid:public_id>/report.pdf", report_views.report_download, name="report"),
+    path("assessment/<uuid:public_id>/report/", report_views.report_progress,
+         name="report_progress"),
 ]
