@@ -362,6 +362,11 @@ if IS_PRODUCTION:
     # Only for a plain-HTTP loopback run of the production stack (bench/): never in a deployment.
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
 
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability, e.g.
+# "mailto:security@example.org,https://example.org/report"; unset, the file is not served.
+SECURITY_CONTACTS = env_list("DJANGO_SECURITY_CONTACT")
+SECURITY_POLICY_URL = os.environ.get("DJANGO_SECURITY_POLICY_URL", "")
+
 # How long a draft's private resume link stays valid after the last save.
 RESUME_LINK_MAX_AGE_DAYS = int(os.environ.get("READINESS_RESUME_LINK_DAYS", "180"))
 
