@@ -23,7 +23,9 @@ from advisors.models import Membership, Organisation
 from readiness.models import StoredReport
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted, open_link, url
 
-pytestmark = pytest.mark.django_db
+# The worker runs outside the test's transaction, as a real one does (on PostgreSQL its
+# check of old connections would otherwise close the connection the test holds open).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

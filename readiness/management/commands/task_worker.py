@@ -55,6 +55,8 @@ class ResilientWorker(Worker):
                 super().run()
                 return  # a batch run finished, --max-tasks reached, or a graceful stop
             except DatabaseError:
+                if self.batch:
+                    raise  # a one-off run (a script, a test) fails loudly instead of waiting
                 logger.exception("Worker %s: database error; trying again in %.0f s",
                                  self.worker_id, pause)
                 close_connections()
