@@ -160,3 +160,26 @@ def test_f19_head_is_answered_like_get_without_a_body(framework, path):
 def test_f19_head_on_a_private_page_is_still_refused_without_the_link(framework):
     assessment, _ = make_submitted(company_name="Private Head Ltd")
     assert Client().head(url("results", assessment)).status_code in (403, 404)
+
+
+# security.txt ------------------------------------------------------------------------------------
+
+def test_security_txt_follows_rfc_9116(settings):
+    settings.SECURITY_CONTACTS = ["mailto:security@example.org"]
+    settings.SITE_URL = "https://compass.example.org"
+    response = Client().get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"] == "mailto:security@example.org"
+    assert fields["Canonical"] == "https://compass.example.org/.well-known/security.txt"
+    import datetime
+
+    expires = datetime.datetime.strptime(fields["Expires"], "%Y-%m-%dT%H:%M:%S%z")
+    ahead = expires - datetime.datetime.now(datetime.UTC)
+    assert datetime.timedelta(days=1) < ahead < datetime.timedelta(days=365)
+
+
+def test_security_txt_is_not_served_without_a_contact(settings):
+    settings.SECURITY_CONTACTS = []
+    assert Client().get("/.well-known/security.txt").status_code == 404
