@@ -84,10 +84,12 @@ def report_progress_response(request: HttpRequest, assessment: Assessment, *,
                              download_url: str, back_url: str, back_label: str,
                              organisation_id: int | None = None) -> HttpResponse:
     """The progress page (or, for htmx, its polled part): queued, rendering, ready or failed."""
-    if report_stored_current(assessment=assessment, organisation_id=organisation_id):
+    # The task's state first: while it is queued or running, each poll costs one small query
+    # instead of building the report's context to compare fingerprints.
+    state = _render_state(request, assessment, organisation_id)
+    if state not in ("queued", "rendering") and report_stored_current(
+            assessment=assessment, organisation_id=organisation_id):
         state = "ready"
-    else:
-        state = _render_state(request, assessment, organisation_id)
     context = {"assessment": assessment, "state": state, "download_url": download_url,
                "progress_url": request.path, "back_url": back_url, "back_label": back_label}
     template = "reports/progress.html#progress" if request.htmx else "reports/progress.html"
