@@ -174,11 +174,13 @@ def app_server(env: dict[str, str], port: int, workers: int, log_dir: Path,
 
 
 def task_worker(env: dict[str, str], log_dir: Path, worker_id: str,
-                backend: str = "default") -> Process:
-    """A task worker as scripts/serve runs it: ``--backend reports`` for PDF reports."""
-    return Process([PYTHON, "manage.py", "task_worker", "--queue-name", "default", "--no-reload",
-                    "--no-startup-delay", "--interval", "0.2", "--worker-id", worker_id,
-                    "--backend", backend],
+                backend: str = "default", nice: int = 0) -> Process:
+    """A task worker as scripts/serve runs it: ``--backend reports`` for PDF reports (which
+    scripts/serve runs at ``nice`` 10)."""
+    prefix = ["nice", "-n", str(nice)] if nice else []
+    return Process([*prefix, PYTHON, "manage.py", "task_worker", "--queue-name", "default",
+                    "--no-reload", "--no-startup-delay", "--interval", "0.2",
+                    "--worker-id", worker_id, "--backend", backend],
                    env, log_dir / f"worker-{worker_id}.log")
 
 
