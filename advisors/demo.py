@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from advisors.models import Coverage, Membership, Organisation, Share
+from advisors.models import Coverage, Membership, Organisation, Referral, Share
+from programmes.models import Programme
 from readiness.models import Answer, Assessment, Firm
 from readiness.reference import GB_REGIONS
 from readiness.scoring import score
@@ -146,7 +148,40 @@ def load_demo_cohort(size: int = COHORT_SIZE) -> dict[str, str]:
                                     shared_at=assessment.submitted_at,
                                     status=rng.choice(statuses)))
     Share.objects.bulk_create(shares, batch_size=1000)
+    _referrals(rng, shares)
     return _logins(organisations)
+
+
+# How far demo referrals got, and how often (synthetic: they only give the pages something to
+# show; the amounts are the programmes' own caps, labelled synthetic like everything else here).
+REFERRAL_OUTCOMES = [("referred", 4), ("applied", 3), ("awarded", 3), ("declined", 1),
+                     ("project_done", 2), ("adopted", 1)]
+
+
+def _referrals(rng: random.Random, shares: list[Share]) -> None:
+    by_country: dict[str, list[Programme]] = {}
+    for programme in Programme.objects.exclude(kinds__key="self_assessment").distinct():
+        by_country.setdefault(programme.country, []).append(programme)
+    statuses, weights = zip(*REFERRAL_OUTCOMES, strict=True)
+    referrals = []
+    for share in shares:
+        candidates = by_country.get(share.assessment.country)
+        if not candidates or share.status == Share.Status.NEW or rng.random() > 0.35:
+            continue
+        programme = rng.choice(candidates)
+        status = rng.choices(statuses, weights=weights)[0]
+        funded = status in {"awarded", "project_done", "adopted"}
+        if funded and programme.amount_max is None:
+            status, funded = "applied", False
+        when = share.shared_at.date() + datetime.timedelta(days=rng.randint(20, 120))
+        referrals.append(Referral(
+            share=share, programme=programme, programme_name=programme.name, status=status,
+            status_date=min(when, timezone.localdate()),
+            grant_amount=programme.amount_max if funded else None,
+            own_investment=programme.amount_max if funded else None,
+            currency=programme.amount_currency if funded else "",
+            note="Synthetic demo referral."))
+    bulk_create_with_history(referrals, Referral, batch_size=1000)
 
 
 def _organisations() -> list[Organisation]:

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from advisors.cohorts import SIZE_BANDS
-from advisors.models import Action, Note, Share
+from advisors.models import Action, Membership, Note, Referral, Share
+from programmes.models import Programme
 from readiness.framework import FrameworkSpec
 from readiness.reference import ISIC_DIVISIONS, country_choices
 
@@ -33,6 +34,8 @@ class CaseloadFilterForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label=_("Shared to"),
                               widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.ChoiceField(required=False, label=_("Actions"),
+                            choices=[("", "Any"), ("overdue", "Overdue actions")])
 
 
 class CaseUpdateForm(forms.ModelForm):
@@ -52,9 +55,9 @@ class CaseUpdateForm(forms.ModelForm):
 class NoteForm(forms.ModelForm):
     class Meta:
         model = Note
-        fields = ["text"]
-        labels = {"text": _("Add a note")}
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        fields = ["audience", "text"]
+        labels = {"text": _("Add a note"), "audience": _("Who may read it")}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "audience": forms.RadioSelect}
 
 
 class ActionForm(forms.ModelForm):
@@ -85,3 +88,47 @@ class ProgressForm(forms.Form):
                     f"{a.submitted_at:%d %b %Y}") for a in assessments]
         self.fields["before"].choices = choices
         self.fields["after"].choices = choices
+
+
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices,
+                             initial=Membership.Role.ADVISOR)
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=16,
+        help_text=_("The 6-digit code your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}))
+
+
+class ReferralForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=Programme.objects.none(), label=_("Programme"))
+    note = forms.CharField(label=_("Why (optional)"), required=False, max_length=500)
+
+    def __init__(self, *args, country: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # The firm's own country's programmes first: those are the ones it can usually join.
+        programmes = sorted(Programme.objects.only("pk", "name", "country"),
+                            key=lambda p: (p.country != country, p.country, p.name))
+        self.fields["programme"].queryset = Programme.objects.all()
+        self.fields["programme"].choices = [("", "Choose a programme"),
+                                            *[(p.pk, f"{p.name} ({p.country})") for p in programmes]]
+
+
+class ReferralUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["status", "status_date", "grant_amount", "own_investment", "currency", "note"]
+        # A date field's value must be ISO (yyyy-mm-dd), whatever the page's locale.
+        widgets = {"status_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "note": forms.TextInput()}
+        labels = {"note": _("Note (optional)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each referral's form has its own ids on the page.
+        self.auto_id = f"referral-{self.instance.pk}-%s"

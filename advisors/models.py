@@ -121,7 +121,16 @@ class Share(models.Model):
 
 
 class Note(models.Model):
+    """An advisor's note on a case, written either for colleagues or for the firm to read."""
+
+    class Audience(models.TextChoices):
+        INTERNAL = "internal", _("Internal: only my organisation's advisors")
+        FIRM = "firm", _("For the firm: it appears in the firm's PDF report")
+
     share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="notes")
+    # Chosen when the note is written (the form has no default), so that nothing meant for
+    # colleagues reaches the firm by accident.
+    audience = models.CharField(max_length=8, choices=Audience)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="+")
     text = models.TextField(max_length=5000)
@@ -134,6 +143,10 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def is_for_firm(self) -> bool:
+        return self.audience == self.Audience.FIRM
 
     @property
     def author_name(self) -> str:
@@ -163,3 +176,59 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Referral(models.Model):
+    """A firm referred by its advisor to a support programme, followed to its outcome.
+
+    Each change is kept (simple-history), so that the hub can report when a firm applied, was
+    awarded or declined, finished the project and adopted the technology, and what was invested.
+    """
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", _("Referred")
+        APPLIED = "applied", _("Applied")
+        AWARDED = "awarded", _("Awarded")
+        DECLINED = "declined", _("Declined")
+        PROJECT_DONE = "project_done", _("Project completed")
+        ADOPTED = "adopted", _("Technology adopted")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the firm")
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="referrals")
+    # The name is kept so that the record still reads right if staff delete the programme.
+    programme = models.ForeignKey("programmes.Programme", null=True, on_delete=models.SET_NULL,
+                                  related_name="referrals")
+    programme_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status, default=Status.REFERRED)
+    status_date = models.DateField(_("date of this status"), default=timezone.localdate)
+    grant_amount = models.DecimalField(_("grant awarded"), max_digits=14, decimal_places=2,
+                                       null=True, blank=True)
+    own_investment = models.DecimalField(_("the firm's own investment"), max_digits=14,
+                                         decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Erasing a firm (its data rights) deletes the history too: no copy outlives the erase.
+    history = HistoricalRecords(cascade_delete_history=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(grant_amount__gte=0)
+                                   | models.Q(grant_amount__isnull=True),
+                                   name="referral_grant_not_negative"),
+            models.CheckConstraint(condition=models.Q(own_investment__gte=0)
+                                   | models.Q(own_investment__isnull=True),
+                                   name="referral_own_investment_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.share.assessment} → {self.programme_name}"
+
+    @property
+    def investment_total(self):
+        if self.grant_amount is None and self.own_investment is None:
+            return None
+        return (self.grant_amount or 0) + (self.own_investment or 0)

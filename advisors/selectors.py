@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from advisors.cohorts import (
@@ -17,7 +19,9 @@ from advisors.cohorts import (
     size_band_label,
     size_band_range,
 )
-from advisors.models import Organisation, Share
+from advisors.impact import FirmJourney
+from advisors.kpi import Award, ServedFirm
+from advisors.models import Action, Organisation, Referral, Share
 from programmes.matching import check_eligibility
 from programmes.selectors import profile_of, programme_records
 from readiness.framework import FrameworkSpec
@@ -46,6 +50,7 @@ class CaseloadFilters:
     descending: bool = True
     shared_from: datetime.date | None = None
     shared_to: datetime.date | None = None
+    overdue: bool = False
 
 
 def active_shares(organisation: Organisation | None) -> QuerySet[Share]:
@@ -59,9 +64,45 @@ def active_shares(organisation: Organisation | None) -> QuerySet[Share]:
     return shares
 
 
+def _same_case(**outer: str) -> dict:
+    """Filters for the shares of one case: the same firm, organisation, still shared."""
+    return {"organisation": OuterRef(outer.get("organisation", "organisation")),
+            "assessment__firm_id": OuterRef(outer.get("firm", "assessment__firm_id")),
+            "withdrawn_at__isnull": True}
+
+
+def case_shares(share: Share) -> QuerySet[Share]:
+    """Every active share of the firm's assessments with this organisation: one case."""
+    return Share.objects.filter(organisation_id=share.organisation_id, withdrawn_at__isnull=True,
+                                assessment__firm_id=share.assessment.firm_id)
+
+
+def case_latest_share(share: Share) -> Share:
+    """The case's row in the caseload: the share of the firm's latest submitted assessment."""
+    return case_shares(share).order_by("-assessment__submitted_at", "-pk").first() or share
+
+
 def caseload(*, organisation: Organisation | None, filters: CaseloadFilters, user=None
              ) -> QuerySet[Share]:
-    shares = active_shares(organisation)
+    """One row per case (firm and organisation): the share of its latest assessment, with the
+    previous shared score for the trend, the number of assessments and the next action due."""
+    newer = Share.objects.filter(**_same_case(),
+                                 assessment__submitted_at__gt=OuterRef("assessment__submitted_at"))
+    earlier = Share.objects.filter(**_same_case(),
+                                   assessment__submitted_at__lt=OuterRef("assessment__submitted_at"))
+    open_actions = Action.objects.filter(
+        **{f"share__{key}": value for key, value in _same_case().items()},
+        done=False, due_date__isnull=False)
+    shares = active_shares(organisation).filter(~Exists(newer))
+    if filters.overdue:
+        shares = shares.filter(Exists(open_actions.filter(due_date__lt=timezone.localdate())))
+    shares = shares.annotate(
+        previous_score=Subquery(earlier.order_by("-assessment__submitted_at")
+                                .values("assessment__overall_score")[:1]),
+        assessments_in_case=Subquery(earlier.values("organisation").annotate(n=Count("pk"))
+                                     .values("n")[:1]),
+        next_action_due=Subquery(open_actions.order_by("due_date").values("due_date")[:1]),
+    )
     if filters.q:
         shares = shares.filter(assessment__company_name__icontains=filters.q.strip()[:100])
     if filters.status:
@@ -120,6 +161,13 @@ def peer_comparison(assessment: Assessment, spec: FrameworkSpec) -> PeerComparis
         [(scores or {}).get("dimensions", {}) for _, scores in chosen],
         description=description,
     )
+
+
+def case_funnel(shares: QuerySet[Share]) -> list[tuple[str, str, int]]:
+    """How many of these cases stand at each status, in the order a case moves through them."""
+    cases = Share.objects.filter(pk__in=shares.values("pk"))
+    counts = dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in Share.Status.choices]
 
 
 def firm_history(share: Share) -> list[Assessment]:
@@ -273,5 +321,123 @@ def filters_from(params, *, allowed_statuses) -> CaseloadFilters:
         descending=params.get("dir", "desc") != "asc",
         shared_from=date(params.get("date_from")),
         shared_to=date(params.get("date_to")),
+        overdue=params.get("due") == "overdue",
     )
 
+
+def referral_steps(case: QuerySet[Share]) -> dict[int, list]:
+    """Each referral's recorded steps, oldest first, for one case in one query."""
+    steps: dict[int, list] = defaultdict(list)
+    for record in Referral.history.filter(share_id__in=case.values("pk")).order_by("history_date"):
+        steps[record.id].append(record)
+    return steps
+
+
+# A referral counts as support received once the programme said yes (or went further).
+SUPPORT_RECEIVED = ("awarded", "project_done", "adopted")
+
+
+def impact_journeys(organisation: Organisation | None) -> list[FirmJourney]:
+    """Each firm of the scope as the impact estimate needs it: its first and latest shared
+    overall score, and the programmes whose support it received through a referral.
+
+    Synthetic firms count only in a synthetic (demo) organisation's own view, which says so.
+    """
+    shares = active_shares(organisation)
+    if organisation is None or not organisation.is_synthetic:
+        shares = shares.filter(assessment__is_synthetic=False)
+    rows = (shares.order_by("assessment__submitted_at")
+            .values_list("assessment__firm_id", "assessment_id", "assessment__submitted_at",
+                         "assessment__overall_score", "organisation__name"))
+    scores: dict[int, dict[int, tuple[datetime.datetime, float]]] = defaultdict(dict)
+    organisations: dict[int, set[str]] = defaultdict(set)
+    for firm_id, assessment_id, submitted_at, overall_score, organisation_name in rows:
+        if overall_score is not None:
+            scores[firm_id][assessment_id] = (submitted_at, overall_score)
+            organisations[firm_id].add(organisation_name)
+    supported: dict[int, set[str]] = defaultdict(set)
+    for firm_id, programme in (Referral.objects.filter(share__in=shares,
+                                                        status__in=SUPPORT_RECEIVED)
+                               .values_list("share__assessment__firm_id", "programme_name")):
+        supported[firm_id].add(programme)
+    journeys = []
+    for firm_id, by_assessment in scores.items():
+        ordered = sorted(by_assessment.values())
+        journeys.append(FirmJourney(
+            firm_id=firm_id, supported=firm_id in supported,
+            first_score=ordered[0][1],
+            latest_score=ordered[-1][1] if len(ordered) > 1 else None,
+            programmes=tuple(sorted(supported.get(firm_id, ()))),
+            organisations=tuple(sorted(organisations[firm_id])),
+            cohort=str(ordered[0][0].year)))
+    return journeys
+
+
+def caseload_labels(frame: pd.DataFrame, spec: FrameworkSpec) -> pd.DataFrame:
+    """The caseload table as people read it: names instead of keys and codes."""
+    readable = frame.copy()
+    if "status" in readable:
+        readable["status"] = readable["status"].map(dict(Share.Status.choices)).fillna(
+            readable["status"])
+    if "size_band" in readable:
+        readable["size_band"] = readable["size_band"].map(size_band_label)
+    if "sector" in readable:
+        readable["sector"] = [sector_label(code) for code in readable["sector"]]
+    names = {"share_id": "Case", "assessment": "Assessment", "firm": "Firm",
+             "synthetic": "Synthetic", "country": "Country", "region": "Region code",
+             "region_name": "Region", "sector": "Sector", "employees": "Employees",
+             "size_band": "Size", "turnover": "Turnover", "turnover_currency": "Currency",
+             "status": "Case status", "assigned_advisor": "Advisor", "shared_at": "Shared",
+             "submitted_at": "Submitted", "overall": "Overall score"}
+    names |= {key: dim.name for key, dim in spec.dimensions.items()}
+    names |= {f"pillar_{key}": f"{pillar.name} (pillar)" for key, pillar in spec.pillars.items()}
+    return readable.rename(columns=names)
+
+
+def monthly_kpi_inputs(organisation: Organisation | None, start: datetime.date,
+                       end: datetime.date) -> tuple[list[ServedFirm], list[Award]]:
+    """The firms an organisation served in [start, end) and the awards recorded in it.
+
+    Served: a case opened or renewed (a share), or a referral made, in the month. Synthetic firms
+    count only in a synthetic (demo) organisation's own view.
+    """
+    shares = active_shares(organisation)
+    if organisation is None or not organisation.is_synthetic:
+        shares = shares.filter(assessment__is_synthetic=False)
+    new_shares = shares.filter(shared_at__date__gte=start, shared_at__date__lt=end)
+    referrals = Referral.objects.filter(share__in=shares, created_at__date__gte=start,
+                                        created_at__date__lt=end)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for firm_id, kind in referrals.values_list("share__assessment__firm_id",
+                                               "programme__kinds__key"):
+        if kind:
+            kinds[firm_id].add(kind)
+    awarded = {}
+    for record in (Referral.history.filter(share_id__in=shares.values("pk"), status="awarded",
+                                           status_date__gte=start, status_date__lt=end)
+                   .order_by("history_date")):
+        awarded[record.id] = record  # the last word on each referral's award
+    awards = [Award(r.currency, r.grant_amount or Decimal(0), r.own_investment or Decimal(0))
+              for r in awarded.values()]
+    firm_ids = (set(new_shares.values_list("assessment__firm_id", flat=True))
+                | set(referrals.values_list("share__assessment__firm_id", flat=True))
+                | set(Share.objects.filter(pk__in=[r.share_id for r in awarded.values()])
+                      .values_list("assessment__firm_id", flat=True)))
+    history: dict[int, list[tuple]] = defaultdict(list)
+    for row in (shares.filter(assessment__firm_id__in=firm_ids)
+                .order_by("assessment__submitted_at")
+                .values_list("assessment__firm_id", "assessment__submitted_at",
+                             "assessment__overall_score", "assessment__employees",
+                             "assessment__sector", "assessment__country", "assessment__region")):
+        history[row[0]].append(row)
+    served = []
+    for firm_id, rows in history.items():
+        latest = rows[-1]
+        reassessed_now = (len(rows) > 1 and start <= latest[1].date() < end
+                          and latest[2] is not None and rows[-2][2] is not None)
+        served.append(ServedFirm(
+            firm_id=firm_id, size=size_band_label(size_band(latest[3])),
+            sector=sector_label(latest[4]), region=region_label(latest[5], latest[6]),
+            support_kinds=tuple(sorted(kinds.get(firm_id, ()))),
+            score_change=latest[2] - rows[-2][2] if reassessed_now else None))
+    return served, awards

@@ -1,14 +1,27 @@
-"""Writes of the advisor workspace: sharing, case status, notes and actions (all audited)."""
+"""Writes of the advisor workspace: sharing, case status, notes and actions (all audited), and
+an organisation's members."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from advisors.models import Action, Note, Organisation, Share
+from advisors.models import Action, Membership, Note, Organisation, Referral, Share
+from programmes.models import Programme
 from readiness.models import Assessment
 
 
@@ -18,6 +31,15 @@ def share_create(*, assessment: Assessment, organisation: Organisation) -> Share
     if assessment.is_draft:
         raise ValidationError("Submit the assessment before sharing it.", code="draft")
     share, created = Share.objects.get_or_create(assessment=assessment, organisation=organisation)
+    if created:
+        # A re-assessment shared again joins the firm's case: it keeps the case's status and
+        # advisor instead of arriving as a new, unassigned firm.
+        case = (Share.objects.filter(organisation=organisation, withdrawn_at__isnull=True,
+                                     assessment__firm_id=assessment.firm_id)
+                .exclude(pk=share.pk).order_by("-assessment__submitted_at").first())
+        if case is not None and case.status != Share.Status.CLOSED:
+            share.status, share.assigned_advisor = case.status, case.assigned_advisor
+            share.save(update_fields=["status", "assigned_advisor"])
     if not created and share.withdrawn_at is not None:
         share.withdrawn_at = None
         share.shared_at = timezone.now()
@@ -49,8 +71,8 @@ def share_update(*, share: Share, status: str, assigned_advisor) -> Share:
 
 
 @transaction.atomic
-def note_add(*, share: Share, author, text: str) -> Note:
-    return Note.objects.create(share=share, author=author, text=text.strip())
+def note_add(*, share: Share, author, text: str, audience: str) -> Note:
+    return Note.objects.create(share=share, author=author, text=text.strip(), audience=audience)
 
 
 @transaction.atomic
@@ -65,3 +87,124 @@ def action_set_done(*, action: Action, done: bool) -> Action:
     action.done = done
     action.save()
     return action
+
+
+def _invitation_link(user) -> str:
+    # Django's password-reset token: it dies once the password is set (it signs the password
+    # hash and last login) and after PASSWORD_RESET_TIMEOUT, so the invitation is single-use and
+    # expiring without a table of our own.
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("advisors:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def member_invite(*, organisation: Organisation, email: str, first_name: str, last_name: str,
+                  role: str, invited_by) -> Membership:
+    """Give a new person a place in ``organisation`` and email them a link to set a password.
+
+    The account exists at once but has no usable password until the invitee chooses one.
+    """
+    email = email.strip().lower()
+    users = get_user_model().objects
+    if users.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+        raise ValidationError("Somebody with this email address already has an account; "
+                              "ask staff to move it to your organisation.", code="exists")
+    user = users.create_user(username=email, email=email, first_name=first_name.strip(),
+                             last_name=last_name.strip())
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    member_invitation_send(membership=membership, invited_by=invited_by)
+    return membership
+
+
+def member_invitation_send(*, membership: Membership, invited_by) -> None:
+    """Email (again) the link to set a password; only while the member has not chosen one."""
+    user, organisation = membership.user, membership.organisation
+    if user.has_usable_password():
+        raise ValidationError("This member has already activated their account.", code="active")
+    context = {"user": user, "organisation": organisation, "link": _invitation_link(user),
+               "invited_by": invited_by.get_full_name() or invited_by.get_username(),
+               "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)}
+    transaction.on_commit(lambda: send_mail(
+        subject=f"You are invited to {organisation.name} on Readiness Compass",
+        message=render_to_string("advisors/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[user.email]))
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, removed_by) -> None:
+    """Take a member out of their organisation; their account can no longer sign in."""
+    if membership.user_id == removed_by.pk:
+        raise ValidationError("You cannot remove yourself.", code="self")
+    user = membership.user
+    membership.delete()
+    # Cases they were assigned stay with the organisation, unassigned.
+    Share.objects.filter(assigned_advisor=user).update(assigned_advisor=None)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+RECOVERY_CODES = 10
+
+
+def two_factor_device_start(*, user) -> TOTPDevice:
+    """The authenticator device being set up for ``user`` (created unconfirmed on first call)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app",
+                                               confirmed=False)
+
+
+@transaction.atomic
+def two_factor_confirm(*, user, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm ``device`` with a first code; returns fresh recovery codes, or None if wrong.
+
+    Any earlier authenticator and recovery codes are replaced: one device and one set of codes
+    per person, so a lost phone is revoked by setting up the new one.
+    """
+    if device.user_id != user.pk or not device.verify_token(token.strip()):
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    recovery = StaticDevice.objects.create(user=user, name="Recovery codes")
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def referral_create(*, share: Share, programme: Programme, referred_by, note: str = "") -> Referral:
+    """Refer the firm of ``share`` to ``programme`` (once per programme and case)."""
+    from advisors.selectors import case_shares
+
+    if Referral.objects.filter(share__in=case_shares(share), programme=programme).exists():
+        raise ValidationError(f"This firm is already referred to {programme.name}.",
+                              code="duplicate")
+    return Referral.objects.create(share=share, programme=programme, programme_name=programme.name,
+                                   referred_by=referred_by, note=note.strip(),
+                                   currency=programme.amount_currency)
+
+
+@transaction.atomic
+def referral_update(*, referral: Referral, status: str, status_date: datetime.date,
+                    grant_amount=None, own_investment=None, currency: str = "",
+                    note: str = "") -> Referral:
+    """Record where the referral has got to; an award needs its amount, and no date is future."""
+    errors: dict[str, list[str]] = {}
+    if status_date > timezone.localdate():
+        errors["status_date"] = ["The date cannot be in the future."]
+    if status == Referral.Status.AWARDED and grant_amount is None:
+        errors["grant_amount"] = ["Give the amount awarded (0 if the support is not money)."]
+    if (grant_amount is not None or own_investment is not None) and not currency:
+        errors["currency"] = ["Give the currency of the amounts."]
+    if errors:
+        raise ValidationError(errors)
+    referral.status, referral.status_date, referral.note = status, status_date, note.strip()
+    referral.grant_amount, referral.own_investment = grant_amount, own_investment
+    referral.currency = currency.upper()
+    referral.save()
+    return referral

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from advisors.views import reports, sharing, workspace
+from advisors.views import (
+    impact,
+    kpi,
+    members,
+    referrals,
+    reports,
+    sharing,
+    two_factor,
+    workspace,
+)
 from config.ratelimit import login_throttle, rate_limit
 
 app_name = "advisors"
@@ -10,6 +19,7 @@ urlpatterns = [
     path("login/", login_throttle(auth_views.LoginView.as_view(
         template_name="advisors/login.html", redirect_authenticated_user=True)), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", two_factor.two_factor, name="two_factor"),
     path("password-reset/", rate_limit("password_reset", methods=("POST",))(
         auth_views.PasswordResetView.as_view(
         template_name="advisors/password_reset.html",
@@ -31,6 +41,9 @@ urlpatterns = [
     path("cases/<int:share_id>/actions/<int:action_id>/toggle/", workspace.toggle_action,
          name="toggle_action"),
     path("cases/<int:share_id>/progress/", workspace.progress, name="progress"),
+    path("cases/<int:share_id>/referrals/", referrals.add_referral, name="add_referral"),
+    path("cases/<int:share_id>/referrals/<int:referral_id>/", referrals.update_referral,
+         name="update_referral"),
     path("cases/<int:share_id>/report.pdf", reports.case_report, name="case_report"),
     path("cases/<int:share_id>/report/", reports.case_report_progress,
          name="case_report_progress"),
@@ -38,6 +51,13 @@ urlpatterns = [
     path("reports/<uuid:public_id>/", reports.bundle_status, name="bundle"),
     path("reports/<uuid:public_id>/download/", reports.bundle_download, name="bundle_download"),
     path("analytics/", workspace.analytics, name="analytics"),
+    path("impact/", impact.impact_page, name="impact"),
+    path("kpis/", kpi.kpi_page, name="kpi"),
+    re_path(r"^kpis/export\.(?P<fmt>csv|xlsx)$", kpi.kpi_export, name="kpi_export"),
+    path("members/", members.members, name="members"),
+    path("members/<int:membership_id>/remove/", members.member_remove, name="member_remove"),
+    path("members/<int:membership_id>/resend/", members.member_invitation_resend,
+         name="member_resend"),
     re_path(r"^export/caseload\.(?P<fmt>csv|xlsx)$", workspace.export_caseload, name="export_caseload"),
     re_path(r"^export/analytics\.(?P<fmt>csv|xlsx)$", workspace.export_analytics, name="export_analytics"),
 ]

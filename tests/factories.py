@@ -207,3 +207,43 @@ def element_text(html: str, element_id: str) -> str:
     parser.close()
     assert parser.found, f"no element with id={element_id!r} in the page"
     return " ".join(" ".join(parser.parts).split())
+
+
+def authenticator_code(user) -> str:
+    """The code the user's authenticator app shows now (as a phone would compute it)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).latest("pk")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in(client: Client, user) -> Client:
+    """Sign an advisor or staff member in as the pages do: password, then the second factor.
+
+    The session is marked as passed through a confirmed authenticator device of the user's, the
+    state that the two-factor page leaves after a right code (tests/test_two_factor.py drives
+    that page itself).
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True))
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def set_up_second_factor_in_browser(page, user) -> None:
+    """On the page the first sign-in leads to: add the authenticator, type its code, go on."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your second factor")
+    page.get_by_label("Code").fill(authenticator_code(user))
+    page.get_by_role("button", name="Confirm and continue").click()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    page.get_by_role("link", name="I have kept them: continue").click()

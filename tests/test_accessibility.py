@@ -23,7 +23,7 @@ from advisors import services as advisor_services
 from advisors.models import Coverage, Membership, Organisation, Share
 from readiness import services
 from readiness.models import Answer
-from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted
+from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -133,7 +133,7 @@ def advisor_case(page: Page, live_server) -> Share:
                                                 first_name="Ann", last_name="Advisor")
     Membership.objects.create(user=user, organisation=hub)
     client = Client()
-    client.force_login(user)  # the sign-in form itself is tested in test_browser_advisor.py
+    sign_in(client, user)  # the sign-in pages themselves are tested elsewhere
     page.context.add_cookies([{
         "name": settings.SESSION_COOKIE_NAME,
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,

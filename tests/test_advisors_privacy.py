@@ -25,7 +25,7 @@ def test_export_includes_advisors_notes_and_actions(framework):
     assessment, token = make_submitted()
     hub = Organisation.objects.create(name="North West Hub", slug="nw")
     share = services.share_create(assessment=assessment, organisation=hub)
-    services.note_add(share=share, author=None, text="Call back in March.")
+    services.note_add(share=share, author=None, text="Call back in March.", audience="firm")
     services.action_add(share=share, author=None, text="Map the order flow", owner="MD",
                         due_date=None)
     client = Client()
@@ -44,7 +44,7 @@ def test_erase_leaves_no_copy_in_history_reports_or_bundles(framework, django_ca
     share = services.share_create(assessment=assessment, organisation=hub)
     user = get_user_model().objects.create_user("ann")
     services.share_update(share=share, status="in_review", assigned_advisor=None)
-    services.note_add(share=share, author=user, text="Secret plans.")
+    services.note_add(share=share, author=user, text="Secret plans.", audience="internal")
     services.action_add(share=share, author=user, text="Act", owner="MD", due_date=None)
     report = report_get_or_render(assessment=assessment)
     assert not report.reused

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from advisors import services
 from advisors.models import Membership, Organisation
 from readiness.reports.services import report_get_or_render
-from tests.factories import make_submitted, open_link
+from tests.factories import make_submitted, open_link, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +30,15 @@ def test_notes_reach_the_right_reports(framework):
     Membership.objects.create(user=user, organisation=hub)
 
     before = report_get_or_render(assessment=assessment, organisation_id=hub.pk)
-    services.note_add(share=share_hub, author=user, text="Hub advice: start with OEE.")
+    services.note_add(share=share_hub, author=user, text="Hub advice: start with OEE.",
+                      audience="firm")
     services.action_add(share=share_hub, author=user, text="Meter the compressors",
                         owner="Ops manager", due_date=None)
-    services.note_add(share=share_other, author=None, text="Other network's private view.")
+    services.note_add(share=share_other, author=None, text="Other network's private view.",
+                      audience="firm")
 
     advisor = Client()
-    advisor.force_login(user)
+    sign_in(advisor, user)
     response = advisor.get(reverse("advisors:case_report", args=[share_hub.pk]))
     assert response.status_code == 200
     text = pdf_text(b"".join(response.streaming_content))
@@ -67,14 +69,14 @@ def test_advisor_bundle_through_the_worker(framework, settings, tmp_path):
     for name in ("Zip One Ltd", "Zip Two Ltd"):
         assessment, _ = make_submitted(company_name=name)
         share = services.share_create(assessment=assessment, organisation=hub)
-    services.note_add(share=share, author=None, text="Only for the hub.")
+    services.note_add(share=share, author=None, text="Only for the hub.", audience="internal")
     users = get_user_model().objects
     ann, bob = users.create_user("ann"), users.create_user("bob")
     Membership.objects.create(user=ann, organisation=hub)
     Membership.objects.create(user=bob, organisation=other_hub)
     advisor, outsider = Client(), Client()
-    advisor.force_login(ann)
-    outsider.force_login(bob)
+    sign_in(advisor, ann)
+    sign_in(outsider, bob)
 
     response = advisor.post(reverse("advisors:bundle_request"))
     assert response.status_code == 302

@@ -6,6 +6,7 @@ import datetime
 import io
 import os
 
+import openpyxl
 import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,7 +22,8 @@ from hypothesis import strategies as st
 from advisors import services
 from advisors.models import Action, Coverage, Membership, Note, Organisation, Share
 from readiness import services as readiness_services
-from tests.factories import DIMENSION_KEYS, make_submitted, open_link
+from readiness.services import framework_current
+from tests.factories import DIMENSION_KEYS, make_submitted, open_link, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,7 @@ def advisor(hub):
                                                 first_name="Ann", last_name="Advisor")
     Membership.objects.create(user=user, organisation=hub)
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     client.user = user
     return client
 
@@ -55,7 +57,8 @@ def test_status_assignment_notes_and_actions_are_kept_as_history(hub, advisor):
     response = advisor.post(reverse("advisors:update_case", args=[share.pk]),
                             {"status": "in_review", "assigned_advisor": advisor.user.pk})
     assert response.status_code == 302
-    advisor.post(reverse("advisors:add_note", args=[share.pk]), {"text": "Met the MD."})
+    advisor.post(reverse("advisors:add_note", args=[share.pk]),
+                 {"text": "Met the MD.", "audience": "internal"})
     advisor.post(reverse("advisors:add_action", args=[share.pk]), {
         "text": "Pilot OEE tracking on line 1", "dimension_key": "shop_floor_intelligence",
         "owner": "Production manager", "due_date": "2027-03-31"})
@@ -145,18 +148,28 @@ def test_exports_match_the_database(hub, advisor):
     response = advisor.get(reverse("advisors:export_caseload", args=["csv"]))
     assert response["Content-Type"].startswith("text/csv")
     frame = pd.read_csv(io.StringIO(response.content.decode()), dtype={"sector": str})
-    xlsx = pd.read_excel(io.BytesIO(
-        advisor.get(reverse("advisors:export_caseload", args=["xlsx"])).content),
-        dtype={"sector": str})
-    for table in (frame, xlsx):
-        assert len(table) == Share.objects.filter(organisation=hub).count() == 3
-        assert set(DIMENSION_KEYS) <= set(table.columns)
-        for _, row in table.iterrows():
-            share = Share.objects.get(pk=row["share_id"])
-            stored = dict(share.assessment.answers.values_list("dimension_key", "band"))
-            assert {k: int(row[k]) for k in DIMENSION_KEYS} == stored
-            assert row["firm"] == share.assessment.company_name
-            assert row["sector"] == share.assessment.sector
+    assert len(frame) == Share.objects.filter(organisation=hub).count() == 3
+    assert set(DIMENSION_KEYS) <= set(frame.columns)
+    for _, row in frame.iterrows():
+        share = Share.objects.get(pk=row["share_id"])
+        stored = dict(share.assessment.answers.values_list("dimension_key", "band"))
+        assert {k: int(row[k]) for k in DIMENSION_KEYS} == stored
+        assert row["firm"] == share.assessment.company_name
+        assert row["sector"] == share.assessment.sector
+
+    # The XLSX is for people: names, not keys, and the header row stays in view.
+    content = advisor.get(reverse("advisors:export_caseload", args=["xlsx"])).content
+    xlsx = pd.read_excel(io.BytesIO(content))
+    spec = framework_current().spec
+    names = [spec.dimensions[k].name for k in DIMENSION_KEYS]
+    assert len(xlsx) == 3 and set(names) <= set(xlsx.columns) and "Unnamed: 0" not in xlsx
+    for _, row in xlsx.iterrows():
+        share = Share.objects.get(pk=row["Case"])
+        stored = dict(share.assessment.answers.values_list("dimension_key", "band"))
+        assert {k: int(row[spec.dimensions[k].name]) for k in DIMENSION_KEYS} == stored
+        assert row["Case status"] == share.get_status_display()
+        assert row["Sector"].startswith(share.assessment.sector + " ")
+    assert openpyxl.load_workbook(io.BytesIO(content)).active.freeze_panes == "A2"
 
 
 def test_caseload_filters_and_sorting(hub, advisor):
@@ -201,8 +214,10 @@ def test_analytics_counts_bands_and_programme_eligibility(hub, advisor):
     assert [int(row[f"Band {b}"]) for b in range(6)] == [1, 0, 2, 0, 0, 1]
     xlsx = pd.read_excel(io.BytesIO(advisor.get(
         reverse("advisors:export_analytics", args=["xlsx"])).content), sheet_name=None)
-    assert {"assessments", "band distribution", "pillars by region", "pillars by sector",
-            "programme matches"} <= set(xlsx)
+    assert set(xlsx) == {"band distribution", "pillars by region", "pillars by sector",
+                         "programme matches"}  # aggregates only, not the caseload again
+    assert not any(column.startswith("Unnamed") for table in xlsx.values()
+                   for column in table.columns)
 
 
 def test_firm_sees_local_organisations_first_and_can_share(hub, framework):
@@ -247,6 +262,9 @@ def test_demo_cohort_is_large_labelled_and_spans_six_countries(framework):
     response = client.post(reverse("advisors:login"),
                            {"username": "advisor.nw", "password": logins["advisor.nw"]})
     assert response.status_code == 302 and response["Location"] == reverse("advisors:caseload")
+    # The demo login's password works; the second factor is set up on first sign-in.
+    assert reverse("advisors:two_factor") in client.get(reverse("advisors:caseload"))["Location"]
+    sign_in(client, get_user_model().objects.get(username="advisor.nw"))
     caseload = client.get(reverse("advisors:caseload")).content.decode()
     assert "Synthetic demo data" in caseload
 
@@ -266,7 +284,7 @@ junk = st.one_of(st.text(max_size=40), st.sampled_from(
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(note=st.dictionaries(st.sampled_from(["text"]), junk),
+@given(note=st.dictionaries(st.sampled_from(["text", "audience"]), junk),
        action=st.dictionaries(st.sampled_from(["text", "owner", "due_date", "dimension_key"]), junk),
        case=st.dictionaries(st.sampled_from(["status", "assigned_advisor"]), junk),
        query=st.dictionaries(st.sampled_from(["q", "status", "country", "region", "sector", "size",

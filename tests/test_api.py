@@ -91,7 +91,7 @@ def test_programmes_list_and_detail_per_the_document(api_schema):
     one = call_validated(api_schema, "/programmes/{slug}", "GET",
                          path_parameters={"slug": "us-mep"}).json()
     assert one["eligibility"]["max_employees"] == 499
-    assert one["source"]["facts_as_of"] == "2020-11-30"
+    assert one["source"]["facts_as_of"] == "2026-01-15"  # its newest fact: the FY2026 bill
     missing = call_validated(api_schema, "/programmes/{slug}", "GET",
                              path_parameters={"slug": "no-such"})
     assert missing.status_code == 404

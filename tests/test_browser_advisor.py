@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from advisors import services
 from advisors.models import Coverage, Membership, Note, Organisation
-from tests.factories import make_submitted
+from tests.factories import make_submitted, set_up_second_factor_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +36,7 @@ def test_advisor_reviews_a_case_end_to_end(page, caseload, artifacts_dir):
     page.get_by_label("Username").fill("ann")
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
+    set_up_second_factor_in_browser(page, get_user_model().objects.get(username="ann"))
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Caseload of North West Hub")
     expect(page.locator("#caseload tbody tr")).to_have_count(3)
@@ -48,6 +49,7 @@ def test_advisor_reviews_a_case_end_to_end(page, caseload, artifacts_dir):
     expect(page.get_by_role("heading", level=1)).to_have_text("Mersey Foods")
     expect(page.locator("svg.radar-chart")).to_be_visible()
     page.get_by_label("Add a note").fill("Visited the site; keen on OEE tracking.")
+    page.get_by_label("For the firm: it appears in the firm's PDF report").check()
     page.get_by_role("button", name="Add note").click()
     expect(page.locator("#notes .note")).to_contain_text("keen on OEE tracking")
     page.screenshot(path=str(artifacts_dir / "advisor-review.png"), full_page=True)

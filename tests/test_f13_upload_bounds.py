@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from programmes.models import Programme
 from programmes.services import MAX_IMPORT_UNPACKED_BYTES, programmes_import
+from tests.factories import sign_in
 from tests.test_programmes_import import GOOD, csv_bytes
 
 
@@ -79,8 +80,7 @@ def test_f13_employee_limits_beyond_the_column_are_refused_in_the_dry_run(db, co
 @pytest.fixture
 def staff_client(client, db):
     user = get_user_model().objects.create_superuser("curator", "c@example.com", "pw-curator-1")
-    client.force_login(user)
-    return client
+    return sign_in(client, user)
 
 
 def test_f13_export_of_an_unknown_format_is_404(staff_client):
@@ -93,7 +93,7 @@ def test_f13_export_of_an_unknown_format_is_404(staff_client):
 def test_f13_export_needs_the_view_permission(client, db):
     user = get_user_model().objects.create_user("manager", "m@example.com", "pw-manager-1",
                                                 is_staff=True)
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("admin:programmes_programme_export", args=["csv"]))
     assert response.status_code == 403
 

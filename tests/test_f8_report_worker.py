@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from advisors import services as advisor_services
 from advisors.models import Membership, Organisation
 from readiness.models import StoredReport
-from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted, open_link, url
+from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted, open_link, sign_in, url
 
 # The worker runs outside the test's transaction, as a real one does (on PostgreSQL its
 # check of old connections would otherwise close the connection the test holds open).
@@ -137,11 +137,12 @@ def test_f8_an_advisor_waits_on_the_case_progress_page(framework, client):
     hub = Organisation.objects.create(name="North West Hub", slug="nw")
     assessment, _ = make_submitted(company_name="Shared Queue Ltd")
     share = advisor_services.share_create(assessment=assessment, organisation=hub)
-    advisor_services.note_add(share=share, author=None, text="Hub note for the PDF.")
+    advisor_services.note_add(share=share, author=None, text="Hub note for the PDF.",
+                              audience="internal")
     ann = get_user_model().objects.create_user("ann")
     Membership.objects.create(user=ann, organisation=hub)
     advisor = Client()
-    advisor.force_login(ann)
+    sign_in(advisor, ann)
 
     response = advisor.get(reverse("advisors:case_report", args=[share.pk]))
     progress = reverse("advisors:case_report_progress", args=[share.pk])

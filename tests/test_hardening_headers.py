@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from advisors.models import Membership, Organisation
 from config.ratelimit import request_address
-from tests.factories import make_submitted, open_link, url
+from tests.factories import make_submitted, open_link, sign_in, url
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,7 @@ def advisor_client(framework):
     Membership.objects.create(user=user, organisation=Organisation.objects.create(
         name="Hub", slug="hub"))
     client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(client, user)
 
 
 # F12 ---------------------------------------------------------------------------------------------

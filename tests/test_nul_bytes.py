@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from advisors.models import Membership, Organisation
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,5 +27,5 @@ def test_advisor_pages_with_nul_in_the_query(framework, path, name):
     Membership.objects.create(user=user, organisation=Organisation.objects.create(
         name="Hub", slug="hub"))
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get(path, {name: NUL}).status_code == 200

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from programmes.models import Programme
 from programmes.services import COLUMNS, programmes_export, programmes_import
+from tests.factories import sign_in
 
 GOOD = {
     "slug": "test-digital-voucher",
@@ -122,7 +123,7 @@ def test_an_export_imports_back_unchanged(db, fmt):
 @pytest.fixture
 def staff_client(client, db):
     user = get_user_model().objects.create_superuser("staff", "staff@example.com", "pw-123456")
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

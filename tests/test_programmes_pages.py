@@ -22,11 +22,12 @@ def test_directory_lists_programmes_and_filters(client, loaded):
     everything = listed(client.get(url, {"page": 1}))
     assert len(everything) == 25  # one page
     germany = listed(client.get(url, {"country": "DE"}))
-    assert set(germany) == {"plattform-industrie-40", "mittelstand-digital", "de-digital-jetzt"}
+    assert {"plattform-industrie-40", "mittelstand-digital", "de-digital-jetzt"} <= set(germany)
+    assert all(slug.startswith(("de-", "mittelstand", "plattform", "eu-")) for slug in germany)
     grants_open = listed(client.get(url, {"country": "DE", "kind": "grant", "open_now": "on"}))
-    assert grants_open == []  # Digital Jetzt closed at the end of 2023
+    assert grants_open == []  # Digital Jetzt closed at the end of 2023, go-digital in 2024
     search = listed(client.get(url, {"q": "robotics"}))
-    assert search == ["manufacturing-usa-arm"]
+    assert "manufacturing-usa-arm" in search and "sg-siri" not in search
 
 
 def test_directory_ignores_a_bad_filter_and_says_so(client, loaded):

@@ -18,9 +18,18 @@ from advisors import selectors, services
 from advisors.access import advisor_required, share_for_member
 from advisors.charts import BAND_COLOURS, bar_chart, heatmap
 from advisors.cohorts import progress_between
-from advisors.forms import ActionForm, CaseloadFilterForm, CaseUpdateForm, NoteForm, ProgressForm
-from advisors.models import Action, Membership, Share
+from advisors.forms import (
+    ActionForm,
+    CaseloadFilterForm,
+    CaseUpdateForm,
+    NoteForm,
+    ProgressForm,
+    ReferralForm,
+    ReferralUpdateForm,
+)
+from advisors.models import Action, Membership, Note, Referral, Share
 from readiness.charts import radar_chart
+from readiness.dma import dma_profile
 from readiness.reports.selectors import results_context
 from readiness.services import framework_current
 from readiness.spreadsheets import defuse_formulas
@@ -47,21 +56,31 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "advisors/caseload.html", {
         "page": page, "filter_form": CaseloadFilterForm(request.GET or None),
         "query": query.urlencode(), "organisation": request.membership.organisation,
+        "funnel": selectors.case_funnel(shares), "today": timezone.localdate(),
     })
 
 
-def _review_context(request: HttpRequest, share: Share) -> dict:
+def review_context(request: HttpRequest, share: Share,
+                   referral_forms: dict[int, ReferralUpdateForm] | None = None) -> dict:
     context = results_context(share.assessment)
     spec = context["spec"]
     history = selectors.firm_history(share)
+    case = selectors.case_shares(share)
+    referral_steps = selectors.referral_steps(case)
     return {
         **context,
         "share": share,
         "case_form": CaseUpdateForm(instance=share),
         "note_form": NoteForm(),
         "action_form": ActionForm(spec=spec),
-        "notes": share.notes.select_related("author"),
-        "actions": share.actions.all(),
+        "notes": Note.objects.filter(share__in=case).select_related("author"),
+        "actions": Action.objects.filter(share__in=case),
+        "referral_form": ReferralForm(country=share.assessment.country),
+        "dma": dma_profile((share.assessment.scores or {}).get("dimensions") or {}),
+        "referrals": [(referral, (referral_forms or {}).get(referral.pk)
+                       or ReferralUpdateForm(instance=referral), referral_steps[referral.pk])
+                      for referral in Referral.objects.filter(share__in=case)
+                      .select_related("programme")],
         "peers": selectors.peer_comparison(share.assessment, spec),
         "firm_history": history,
         "case_history": share.history.select_related("history_user").order_by("-history_date")[:20],
@@ -72,7 +91,7 @@ def _review_context(request: HttpRequest, share: Share) -> dict:
 @advisor_required
 def review(request: HttpRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
-    return render(request, "advisors/review.html", _review_context(request, share))
+    return render(request, "advisors/review.html", review_context(request, share))
 
 
 @require_POST
@@ -90,7 +109,7 @@ def update_case(request: HttpRequest, share_id: int) -> HttpResponse:
             messages.success(request, "Case updated.")
             return redirect(share)
     return render(request, "advisors/review.html",
-                  {**_review_context(request, share), "case_form": form}, status=400)
+                  {**review_context(request, share), "case_form": form}, status=400)
 
 
 @require_POST
@@ -99,11 +118,13 @@ def add_note(request: HttpRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.note_add(share=share, author=request.user, text=form.cleaned_data["text"])
-        messages.success(request, "Note added.")
+        note = services.note_add(share=share, author=request.user, text=form.cleaned_data["text"],
+                                 audience=form.cleaned_data["audience"])
+        messages.success(request, "Note added for the firm to read." if note.is_for_firm
+                         else "Internal note added: the firm does not see it.")
         return redirect(share.get_absolute_url() + "#notes")
     return render(request, "advisors/review.html",
-                  {**_review_context(request, share), "note_form": form}, status=400)
+                  {**review_context(request, share), "note_form": form}, status=400)
 
 
 @require_POST
@@ -117,14 +138,14 @@ def add_action(request: HttpRequest, share_id: int) -> HttpResponse:
         messages.success(request, "Action added.")
         return redirect(share.get_absolute_url() + "#actions")
     return render(request, "advisors/review.html",
-                  {**_review_context(request, share), "action_form": form}, status=400)
+                  {**review_context(request, share), "action_form": form}, status=400)
 
 
 @require_POST
 @advisor_required
 def toggle_action(request: HttpRequest, share_id: int, action_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
-    action = get_object_or_404(Action, pk=action_id, share=share)
+    action = get_object_or_404(Action, pk=action_id, share__in=selectors.case_shares(share))
     services.action_set_done(action=action, done=not action.done)
     return redirect(share.get_absolute_url() + "#actions")
 
@@ -216,15 +237,28 @@ def analytics_charts(data, spec) -> dict:
     }
 
 
-def _download(frame_or_frames, filename: str, fmt: str) -> HttpResponse:
-    """CSV of the first table, or an XLSX with one sheet per table."""
+def _download(frame_or_frames, filename: str, fmt: str, labels=None) -> HttpResponse:
+    """CSV of the first table (stable keys, for machines), or an XLSX for people: one sheet per
+    table, ``labels`` applied, figures rounded, header row frozen, columns wide enough."""
     frames = frame_or_frames if isinstance(frame_or_frames, dict) else {"data": frame_or_frames}
-    frames = {name: defuse_formulas(frame) for name, frame in frames.items()}
+    # A table indexed by its labels (a region, a sector) gets them as an ordinary first column.
+    frames = {name: defuse_formulas(frame if isinstance(frame.index, pd.RangeIndex)
+                                    else frame.reset_index(names=frame.index.name or "label"))
+              for name, frame in frames.items()}
     if fmt == "xlsx":
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             for sheet, frame in frames.items():
-                frame.to_excel(writer, sheet_name=sheet[:31], index=sheet != "data")
+                readable = labels(frame) if labels else frame.copy()
+                numbers = readable.select_dtypes("number").columns
+                readable[numbers] = readable[numbers].round(2)
+                readable.to_excel(writer, sheet_name=sheet[:31], index=False)
+                worksheet = writer.sheets[sheet[:31]]
+                worksheet.freeze_panes = "A2"
+                for number, column in enumerate(readable.columns, start=1):
+                    longest = max([len(str(column)), *(len(str(v)) for v in readable[column].head(200))])
+                    letter = worksheet.cell(row=1, column=number).column_letter
+                    worksheet.column_dimensions[letter].width = min(60, longest + 2)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX)
         extension = "xlsx"
     else:
@@ -241,7 +275,7 @@ def export_caseload(request: HttpRequest, fmt: str) -> HttpResponse:
     spec = framework_current().spec
     frame = selectors.assessments_frame(selectors.member_caseload(request), spec)
     name = f"caseload-{slugify(request.membership.organisation.name)}-{timezone.localdate()}"
-    return _download(frame, name, fmt)
+    return _download(frame, name, fmt, labels=lambda f: selectors.caseload_labels(f, spec))
 
 
 @require_GET
@@ -250,9 +284,12 @@ def export_analytics(request: HttpRequest, fmt: str) -> HttpResponse:
     spec = framework_current().spec
     frame, data = _analytics(request, spec)
     name = f"analytics-{timezone.localdate()}"
+    # The analytics export is the page's aggregates; the firms themselves are the caseload's.
+    distribution = data.distribution.rename_axis("dimension")
     if fmt == "csv":
-        return _download(frame, name, fmt)
-    return _download({"assessments": frame, "band distribution": data.distribution,
+        return _download(distribution, name, fmt)
+    return _download({"band distribution": distribution.rename(
+                          index=lambda key: spec.dimensions[key].name).rename_axis("Dimension"),
                       "pillars by region": data.pillars_by_region,
                       "pillars by sector": data.pillars_by_sector,
                       "programme matches": data.programme_matches}, name, fmt)

@@ -109,15 +109,17 @@ class AdvisorNote:
     created_at: datetime.datetime
     text: str
     actions: tuple[str, ...] = ()
+    internal: bool = False
 
 
 def advisor_notes_for(assessment: Assessment, *, organisation_id: int | None = None
                       ) -> list[AdvisorNote]:
     """Advisors' notes and recommended actions on the assessment's active shares.
 
-    The firm's own report (``organisation_id`` None) shows those of every organisation it shares
-    with; an advisor's report shows only their own organisation's, so that no organisation reads
-    another's advice. Part of the fingerprint: a new note or action replaces the stored report.
+    The firm's own report (``organisation_id`` None) shows the notes written for the firm by every
+    organisation it shares with, never an internal one; an advisor's report shows only their own
+    organisation's notes, internal ones marked, so that no organisation reads another's advice.
+    Part of the fingerprint: a new note or action replaces the stored report.
     """
     from advisors.models import Share  # the advisor workspace builds on readiness, not reverse
 
@@ -128,8 +130,10 @@ def advisor_notes_for(assessment: Assessment, *, organisation_id: int | None = N
     for share in shares.select_related("organisation").prefetch_related(
             "notes__author", "actions").order_by("organisation__name"):
         for note in sorted(share.notes.all(), key=lambda n: n.created_at):
+            if organisation_id is None and not note.is_for_firm:
+                continue
             notes.append(AdvisorNote(note.author_name or "Advisor", share.organisation.name,
-                                     note.created_at, note.text))
+                                     note.created_at, note.text, internal=not note.is_for_firm))
         actions = tuple(
             f"{a.text} (owner: {a.owner}{f', due {a.due_date:%d %B %Y}' if a.due_date else ''}"
             f"{', done' if a.done else ''})" for a in share.actions.all())
@@ -316,7 +320,8 @@ def report_fingerprint(context: dict[str, Any]) -> str:
         "progress": ([str(context["progress"].previous_date),
                       [[r[0].key, r[1], r[2]] for r in context["progress"].rows]]
                      if context.get("progress") else None),
-        "notes": [[n.author, n.organisation, n.created_at.isoformat(), n.text, list(n.actions)]
+        "notes": [[n.author, n.organisation, n.created_at.isoformat(), n.text, list(n.actions),
+                   n.internal]
                   for n in context["advisor_notes"]],
     }
     # Reasons quote the matching date ("open as of 3 March"); drop it so that days passing alone

@@ -18,3 +18,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo advisor logins (synthetic data only) at {login_url}:")
         for username, password in logins.items():
             self.stdout.write(f"  {username} / {password}")
+        self.stdout.write("  The first sign-in sets up a second factor: scan the code with any "
+                          "authenticator app (or type the key it shows into one).")
