@@ -30,13 +30,13 @@ def advisor_required(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        membership = membership_for(request.user)
+        if membership is None:
+            raise PermissionDenied("Your account does not belong to an advisory organisation.")
         if not request.user.is_verified():
             # Password alone is not enough for firms' data: the second factor comes next.
             return redirect(reverse("advisors:two_factor") + "?"
                             + urlencode({"next": request.get_full_path()}))
-        membership = membership_for(request.user)
-        if membership is None:
-            raise PermissionDenied("Your account does not belong to an advisory organisation.")
         request.membership = membership
         # The page's navigation asks user.membership too: fill that cache, not a second query.
         request.user.membership = membership

@@ -96,6 +96,10 @@ class Share(models.Model):
     status = models.CharField(max_length=24, choices=Status, default=Status.NEW)
     assigned_advisor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                          on_delete=models.SET_NULL, related_name="assigned_shares")
+    # Set by the re-matching task when a programme's status or rules changed what this firm is
+    # offered (advisors.services.programme_change_rematch); the caseload shows it as a flag.
+    programmes_changed_at = models.DateTimeField(null=True, blank=True)
+    programmes_changed_note = models.CharField(max_length=1000, blank=True)
     # Erasing a firm (its data rights) deletes the history too: no copy outlives the erase.
     history = HistoricalRecords(cascade_delete_history=True)
 

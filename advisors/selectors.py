@@ -280,7 +280,20 @@ def sharing_options(assessment: Assessment) -> dict:
     local = [o for o in organisations if o.covers(assessment.country, assessment.region)]
     others = [o for o in organisations if o not in local]
     return {"local": local, "others": others, "active": active,
-            "shared": [o for o in organisations if o.pk in active]}
+            "shared": [o for o in organisations if o.pk in active],
+            "share_again": previous_share_organisations(assessment)}
+
+
+def previous_share_organisations(assessment: Assessment) -> list[Organisation]:
+    """Organisations the firm's previous assessment is still shared with and this one is not:
+    a re-assessment offers to share with them in one click (user trial D7)."""
+    if assessment.is_draft or assessment.previous_id is None:
+        return []
+    already = Share.objects.filter(assessment=assessment, withdrawn_at__isnull=True
+                                   ).values("organisation_id")
+    return list(Organisation.objects.filter(
+        shares__assessment_id=assessment.previous_id, shares__withdrawn_at__isnull=True,
+    ).exclude(pk__in=already).distinct().order_by("name"))
 
 
 def member_caseload(request, *, organisation: Organisation | None | bool = True

@@ -65,6 +65,8 @@ urlpatterns = [
 firm_urlpatterns = [
     path("assessment/<uuid:public_id>/share/<slug:organisation_slug>/", sharing.share,
          name="share"),
+    path("assessment/<uuid:public_id>/share-again/", sharing.share_again,
+         name="share_again"),
     path("assessment/<uuid:public_id>/share/<slug:organisation_slug>/withdraw/", sharing.withdraw,
          name="withdraw"),
 ]

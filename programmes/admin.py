@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -11,9 +13,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from programmes.forms import ProgrammeAdminForm
-from programmes.models import Institution, Programme
+from programmes.models import STALE_AFTER_DAYS, Institution, Programme, Status
 from programmes.services import COLUMNS, MAX_IMPORT_BYTES, programmes_export, programmes_import
 from programmes.templatetags.programme_tags import country_label, region_names, sector_names
 
@@ -36,6 +39,21 @@ class OpenNowFilter(admin.SimpleListFilter):
             return queryset.open_on(today)
         if self.value() == "no":
             return queryset.closed_on(today)
+        return queryset
+
+
+class NeedsCheckingFilter(admin.SimpleListFilter):
+    """The curation queue: what staff should re-check against a source next."""
+
+    title = _("needs checking")
+    parameter_name = "needs_checking"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Needs checking"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.needs_checking_on(timezone.localdate())
         return queryset
 
 
@@ -62,11 +80,11 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SimpleHistoryAdmin):
     form = ProgrammeAdminForm
-    list_display = ["name", "country", "kinds_list", "open_today", "opens_on", "closes_on",
-                    "facts_as_of"]
-    list_filter = ["country", "kinds", OpenNowFilter]
+    list_display = ["name", "country", "status", "status_checked_on", "check_reason",
+                    "open_today", "closes_on"]
+    list_filter = [NeedsCheckingFilter, "status", "country", "kinds", OpenNowFilter]
     search_fields = ["name", "slug", "summary", "description", "institutions__name"]
     filter_horizontal = ["institutions", "kinds"]
     readonly_fields = ["eligibility_summary", "updated_at"]
@@ -74,19 +92,22 @@ class ProgrammeAdmin(admin.ModelAdmin):
     actions = ["export_csv", "export_xlsx"]
     change_list_template = "admin/programmes/programme/change_list.html"
     fieldsets = [
-        (None, {"fields": ["slug", "name", "country", "summary", "description", "institutions",
-                           "kinds"]}),
+        (None, {"fields": ["slug", "name", "official_name", "country", "summary",
+                           "description", "institutions", "kinds", "primary_kind"]}),
+        (_("Status"), {"fields": ["status", "status_checked_on", "status_source",
+                                  "regional_status"]}),
         (_("Money"), {"fields": ["amount_max", "amount_currency", "match_rate_percent",
-                                 "budget_note"]}),
+                                 "budget_note", "cost_to_firm", "tiers"]}),
         (_("Eligibility"), {"fields": ["eligibility_summary", "eligible_countries",
                                        "eligible_regions", "eligible_sectors", "min_employees",
                                        "max_employees", "max_turnover", "max_turnover_currency",
-                                       "size_rule", "firm_types"]}),
+                                       "size_rule", "sme_rule", "firm_types"]}),
         (_("Fit"), {"fields": ["dimensions", "min_band", "max_band"]}),
-        (_("Dates and how to apply"), {"fields": ["opens_on", "closes_on", "how_to_apply",
-                                                  "apply_url"]}),
+        (_("Dates and how to apply"), {"fields": ["opens_on", "closes_on", "rounds",
+                                                  "how_to_apply", "apply_url", "delivery",
+                                                  "predecessor", "successor"]}),
         (_("Source"), {"fields": ["source_title", "source_url", "facts_as_of", "other_sources",
-                                  "assumptions", "updated_at"]}),
+                                  "sources", "assumptions", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -95,6 +116,21 @@ class ProgrammeAdmin(admin.ModelAdmin):
     @admin.display(description=_("kinds"))
     def kinds_list(self, obj: Programme) -> str:
         return ", ".join(str(k) for k in obj.kinds.all())
+
+    @admin.display(description=_("why check it"))
+    def check_reason(self, obj: Programme) -> str:
+        today = timezone.localdate()
+        reasons = []
+        if obj.status == Status.UNKNOWN:
+            reasons.append(str(_("status unknown")))
+        elif (obj.status_checked_on and obj.status != Status.CLOSED
+              and (today - obj.status_checked_on).days > STALE_AFTER_DAYS):
+            reasons.append(str(_("checked over a year ago")))
+        closes = [obj.closes_on] + [_day(r.get("closes_on")) for r in obj.rounds
+                                    if isinstance(r, dict)]
+        if any(c and 0 <= (c - today).days <= 30 for c in closes):
+            reasons.append(str(_("closes within 30 days")))
+        return "; ".join(reasons) or "-"
 
     @admin.display(description=_("open today"), boolean=True)
     def open_today(self, obj: Programme) -> bool:
@@ -185,3 +221,10 @@ class ProgrammeAdmin(admin.ModelAdmin):
             "changelist_url": reverse("admin:programmes_programme_changelist"),
         }
         return TemplateResponse(request, "admin/programmes/programme/import.html", context)
+
+
+def _day(value: object) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value)) if value else None
+    except (TypeError, ValueError):
+        return None

@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from programmes.api_limits import MAX_EMPLOYEES, MAX_TURNOVER
 from programmes.matching import FirmProfile, match
-from programmes.selectors import programme_records
+from programmes.planning import build_plan
+from programmes.selectors import funding_offers, programme_records
+from programmes.usecases import currency_for, load_usecases
 from readiness.framework import BANDS, CURRENT_VERSION, FrameworkSpec, load_framework
 from readiness.prioritisation import MAX_OBJECTIVES, prioritise
 from readiness.reference import ISIC_DIVISIONS, is_country, is_currency, normalise_region
@@ -239,11 +241,21 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None) -> d
         as_of=request.as_of or timezone.localdate(),
         dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
     )
+    plan = build_plan(
+        load_usecases(),
+        bands=request.answers,
+        priorities=priorities,
+        sector=request.profile.sector,
+        currency=currency_for(request.profile.country, request.profile.turnover_currency),
+        offers=funding_offers(result.matches),
+        dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
+    )
     return {
         "framework_version": spec.version,
         "scores": scores.as_dict(),
         "priorities": [p.as_dict() for p in priorities],
         **result.as_dict(),
+        "plan": plan.as_list(),
     }
 
 

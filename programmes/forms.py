@@ -3,6 +3,7 @@ CSV/XLSX import or the admin; and the directory's filter form."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Institution, Kind, Programme
+from programmes.models import CostToFirm, Institution, Kind, Programme, Status
 from readiness.framework import CURRENT_VERSION, load_framework
 from readiness.reference import ISIC_DIVISIONS, country_choices, is_country, is_currency
 from readiness.reference import normalise_region as reference_normalise_region
@@ -140,6 +141,45 @@ class OtherSourcesField(forms.Field):
         return cleaned
 
 
+class JSONCellField(forms.Field):
+    """A JSON list (or object) given as such in a fixture or as JSON text in a spreadsheet cell.
+
+    Only the shape is checked here; what each entry must hold is checked once, by
+    ``Programme.clean()``.
+    """
+
+    def __init__(self, *, shape: type = list, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.shape = shape
+
+    def prepare_value(self, value: Any) -> Any:
+        return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+    def to_python(self, value: Any) -> Any:
+        if value in (None, "", [], {}):
+            return self.shape()
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError as error:
+                raise ValidationError(_("Give valid JSON."), code="json") from error
+            if value is None:
+                return self.shape()
+        if not isinstance(value, self.shape):
+            raise ValidationError(
+                _("Give a JSON list.") if self.shape is list else _("Give a JSON object."),
+                code="json_shape",
+            )
+        return value
+
+
+# The fields of the format programmes/2 (see docs/programmes.md): all optional.
+STATUS_FIELDS = ("status", "status_checked_on", "status_source", "regional_status",
+                 "primary_kind", "cost_to_firm", "official_name", "rounds", "predecessor",
+                 "successor", "tiers", "delivery", "sme_rule", "sources")
+
+
 class ProgrammeRowForm(forms.Form):
     """One programme record in its flat form (fixture entry, spreadsheet row)."""
 
@@ -177,6 +217,20 @@ class ProgrammeRowForm(forms.Form):
     facts_as_of = forms.DateField()
     other_sources = OtherSourcesField(required=False)
     assumptions = forms.CharField(required=False)
+    status = forms.ChoiceField(choices=Status.choices, required=False)
+    status_checked_on = forms.DateField(required=False)
+    status_source = JSONCellField(shape=dict)
+    regional_status = JSONCellField()
+    primary_kind = forms.ChoiceField(choices=Kind.choices, required=False)
+    cost_to_firm = forms.ChoiceField(choices=CostToFirm.choices, required=False)
+    official_name = forms.CharField(required=False, max_length=300)
+    rounds = JSONCellField()
+    predecessor = forms.SlugField(required=False, max_length=80)
+    successor = forms.SlugField(required=False, max_length=80)
+    tiers = JSONCellField()
+    delivery = JSONCellField()
+    sme_rule = forms.CharField(required=False, max_length=8)
+    sources = JSONCellField()
 
     def __init__(self, *args, known_institutions: Iterable[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,26 +266,38 @@ class ProgrammeRowForm(forms.Form):
             data["min_band"] = 0
         if data.get("max_band") is None:
             data["max_band"] = 5
-        if data["min_band"] > data["max_band"]:
-            self.add_error("max_band", _("The highest band must not be below the lowest."))
-        opens, closes = data.get("opens_on"), data.get("closes_on")
-        if opens and closes and opens > closes:
-            self.add_error("closes_on", _("It cannot close before it opens."))
-        low, high = data.get("min_employees"), data.get("max_employees")
-        if low and high and low > high:
-            self.add_error("max_employees", _("The maximum must not be below the minimum."))
-        if data.get("amount_max") is not None and not data.get("amount_currency"):
-            self.add_error("amount_currency", _("Give the currency of the amount."))
-        if data.get("max_turnover") is not None and not data.get("max_turnover_currency"):
-            self.add_error("max_turnover_currency", _("Give the currency of the turnover limit."))
-        if data.get("size_rule") == Programme.SizeRule.ANY and (
-            data.get("max_employees") is None or data.get("max_turnover") is None
-        ):
-            self.add_error("size_rule", _("'Either limit' needs both a headcount and a turnover "
-                                          "limit."))
+        data["status"] = data.get("status") or Status.UNKNOWN
+        if not data.get("primary_kind") and data.get("kinds"):
+            data["primary_kind"] = data["kinds"][0]
         if "eligible_regions" in data and "country" in data:
             data["eligible_regions"] = self._clean_regions(data)
+        known = self.known_institutions | set(Institution.objects.values_list("slug", flat=True))
+        unknown = [e.get("institution") for e in data.get("delivery") or []
+                   if isinstance(e, dict) and e.get("institution") not in known]
+        if unknown:
+            self.add_error("delivery", ValidationError(
+                _("Unknown delivering institution: %(slugs)s."), code="institution",
+                params={"slugs": ", ".join(map(str, unknown))}))
+        self._validate_with_model(data)
         return data
+
+    def _validate_with_model(self, data: dict[str, Any]) -> None:
+        """The record's own rules live in ``Programme.clean()``; apply them to this row too."""
+        names = {f.name for f in Programme._meta.concrete_fields}
+        values = {k: v for k, v in data.items() if k in names and k not in self.errors}
+        for text in ("description", "amount_currency", "budget_note", "max_turnover_currency",
+                     "how_to_apply", "apply_url", "source_url", "assumptions", "cost_to_firm",
+                     "official_name", "predecessor", "successor", "sme_rule", "primary_kind"):
+            if text in values:
+                values[text] = values[text] or ""
+        instance = Programme(**values)
+        instance.pending_kinds = data.get("kinds") if "kinds" not in self.errors else None
+        try:
+            instance.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
 
     def _clean_regions(self, data: dict[str, Any]) -> list[str]:
         countries = data.get("eligible_countries") or [data["country"]]
@@ -262,7 +328,24 @@ def _country_value(value: str) -> str:
 class InstitutionRowForm(forms.ModelForm):
     class Meta:
         model = Institution
-        fields = ["slug", "name", "country", "url", "description"]
+        fields = ["slug", "name", "country", "url", "contact_url", "description", "renamed"]
+
+    def clean_renamed(self) -> list[dict[str, str]]:
+        renamed = self.cleaned_data.get("renamed") or []
+        if not isinstance(renamed, list) or not all(
+            isinstance(r, dict) and str(r.get("name") or "").strip() for r in renamed
+        ):
+            raise ValidationError(_('Give former names as [{"name": ..., "until": '
+                                    '"YYYY-MM-DD"}].'), code="renamed")
+        for entry in renamed:
+            if entry.get("until"):
+                try:
+                    datetime.date.fromisoformat(str(entry["until"]))
+                except ValueError as error:
+                    raise ValidationError(_("%(value)s is not a date (YYYY-MM-DD)."),
+                                          code="renamed_until",
+                                          params={"value": entry["until"]}) from error
+        return renamed
 
     def clean_country(self) -> str:
         value = self.cleaned_data["country"]
@@ -322,8 +405,11 @@ class ProgrammeAdminForm(forms.ModelForm):
         data = super().clean()
         if "eligible_regions" in data and "country" in data:
             data["eligible_regions"] = ProgrammeRowForm._clean_regions(self, data)
-        if data.get("max_turnover") is not None and not data.get("max_turnover_currency"):
-            self.add_error("max_turnover_currency", _("Give the currency of the turnover limit."))
-        if data.get("amount_max") is not None and not data.get("amount_currency"):
-            self.add_error("amount_currency", _("Give the currency of the amount."))
+        # Programme.clean() (run next, by the model form) checks the primary kind against the
+        # kinds being saved, which the unsaved many-to-many relation cannot tell it.
+        if "kinds" in data:
+            keys = [k.key for k in data["kinds"]]
+            self.instance.pending_kinds = keys
+            if not data.get("primary_kind") and keys:
+                data["primary_kind"] = keys[0]
         return data

@@ -9,11 +9,27 @@ fails becomes a blocker with one of the codes in ``BLOCKER_CODES``. Eligible pro
 ranked by relevance in [0, 1]:
 
 * ``fit``   (weight 0.5): how many of the firm's top priorities the programme works on, the
-  first priority counting most (0.4, 0.3, 0.2, 0.1); neutral 0.5 when nothing was answered;
+  first priority counting most (0.4, 0.3, 0.2, 0.1), scaled down for programmes that list many
+  dimensions (a record listing all 16 is general, not aimed at the firm's priorities); neutral
+  0.5 when nothing was answered;
 * ``level`` (weight 0.25): whether the firm's bands on the programme's dimensions lie in the band
   range it suits, less 0.25 for each band outside;
-* ``stage`` (weight 0.25): whether its kinds of support suit a firm at this overall level (a firm
-  at bands 0-1 needs awareness and advice before an R&D competition), see ``KIND_STAGES``.
+* ``stage`` (weight 0.25): whether its primary kind of support suits a firm at this overall level
+  (a firm at bands 0-1 needs awareness and advice before an R&D competition), see
+  ``KIND_STAGES``; a membership or fee for a firm under ``SMALL_FIRM`` staff costs
+  ``ACCESS_PENALTY``.
+
+Status (DESIGN §6): a programme is described as open only when someone confirmed it open from
+a source; the match says on which day, and is ``stale`` when that day lies more than
+``STALE_AFTER_DAYS`` before ``as_of``. An ``unknown`` status is never described as open. A status
+checked after ``as_of`` says nothing about that earlier day, so then only the recorded dates
+count. A region's own status (a national network suspended in one state) overrides the country's.
+
+Who sees what: eligible programmes whose primary kind is a self-assessment are ``tools``, listed
+apart; near misses are the programmes a firm could act on (a round not yet open, or one rule it
+fails in its own country); closed, paused and suspended programmes are ``history``. What we
+cannot decide (a turnover limit when no turnover was given) makes a conditional match that says
+what to check, never a blocker.
 
 Turnover limits are compared only when the firm's turnover is in the limit's currency: we keep no
 exchange-rate table, because a stale rate would silently decide eligibility. When the currencies
@@ -23,11 +39,13 @@ differ the limit is not applied, and the reason says so.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import fmean
 
+from programmes.sme_rules import SmeRule
 from readiness.prioritisation import Priority
 from readiness.reference import GB_REGIONS, country_name, region_label, sector_label
 from readiness.scoring import Scores
@@ -63,6 +81,12 @@ PRIORITY_WEIGHTS = (0.4, 0.3, 0.2, 0.1)  # rank 1..4; they sum to 1
 RELEVANCE_WEIGHTS = {"fit": 0.5, "level": 0.25, "stage": 0.25}
 NEUTRAL = 0.5
 MANUFACTURING = frozenset(f"{n:02d}" for n in range(10, 34))
+STALE_AFTER_DAYS = 365
+NEAR_OPENING_DAYS = 365  # a programme opening later than this is not something to act on yet
+SMALL_FIRM = 50  # headcount below which a membership or a fee is a real hurdle
+ACCESS_PENALTY = 0.1
+RULE_CODES = frozenset({"region", "size", "turnover", "sector"})
+NOT_RUNNING = {"closed": "closed", "paused": "paused", "suspended": "suspended"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,38 @@ class FirmProfile:
     region: str = ""
     turnover: Decimal | None = None
     turnover_currency: str = ""
+
+
+@dataclass(frozen=True)
+class RegionalStatus:
+    region: str
+    status: str
+    status_checked_on: datetime.date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Round:
+    name: str
+    opens_on: datetime.date | None = None
+    closes_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Who delivers a programme where, with the contact route they publish."""
+
+    institution: str
+    institution_name: str = ""
+    regions: tuple[str, ...] = ()  # empty: the whole country
+    contact_label: str = ""
+    contact_url: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.contact_label or self.institution_name or self.institution
 
 
 @dataclass(frozen=True)
@@ -99,6 +155,37 @@ class ProgrammeRecord:
     summary: str = ""
     how_to_apply: str = ""
     apply_url: str = ""
+    status: str = "unknown"
+    status_checked_on: datetime.date | None = None
+    regional_status: tuple[RegionalStatus, ...] = ()
+    primary_kind: str = ""
+    cost_to_firm: str = ""
+    rounds: tuple[Round, ...] = ()
+    sme_rule: SmeRule | None = None
+    successor: str = ""
+    delivery: tuple[Delivery, ...] = ()
+    firm_types: tuple[str, ...] = ()  # conditions in words that the profile cannot decide
+
+    @property
+    def main_kind(self) -> str:
+        """The primary kind, or the first kind listed when none was named."""
+        return self.primary_kind or (self.kinds[0] if self.kinds else "")
+
+    @property
+    def is_tool(self) -> bool:
+        return self.main_kind == "self_assessment"
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """A programme's status as a firm sees it on ``as_of``: which status, checked when."""
+
+    status: str
+    checked_on: datetime.date | None
+    stale: bool
+    region: str = ""
+    note: str = ""
+    by_dates: bool = False  # the check came after as_of, so only the recorded dates count
 
 
 @dataclass(frozen=True)
@@ -118,6 +205,20 @@ class Match:
     relevance: float
     reasons: list[str]
     programme: ProgrammeRecord
+    status: str = "unknown"
+    status_checked_on: datetime.date | None = None
+    stale: bool = True
+    conditions: list[str] = field(default_factory=list)
+    contacts: list[Delivery] = field(default_factory=list)
+
+    @property
+    def status_text(self) -> str:
+        return status_phrase(self.status, self.status_checked_on, self.stale)
+
+    @property
+    def conditional(self) -> bool:
+        """Eligible only if what ``conditions`` names holds; we could not decide it."""
+        return bool(self.conditions)
 
     def as_dict(self) -> dict:
         return {
@@ -126,6 +227,11 @@ class Match:
             "country": self.country,
             "relevance": self.relevance,
             "reasons": list(self.reasons),
+            "status": self.status,
+            "status_checked_on": (self.status_checked_on.isoformat()
+                                  if self.status_checked_on else None),
+            "stale": self.stale,
+            "conditions": list(self.conditions),
         }
 
 
@@ -137,6 +243,7 @@ class NearMiss:
     blockers: list[Blocker]
     programme: ProgrammeRecord
     relevance: float = 0.0
+    far_off: bool = False  # opens more than NEAR_OPENING_DAYS after as_of
 
     @property
     def codes(self) -> list[str]:
@@ -146,6 +253,21 @@ class NearMiss:
     def elsewhere(self) -> bool:
         """Run for firms in another country: shown apart, as they rarely help."""
         return "country" in self.codes
+
+    @property
+    def actionable(self) -> bool:
+        """A near miss a firm can act on: a round not yet open, or one rule it fails at home."""
+        codes = set(self.codes)
+        if "country" in codes or "closed" in codes or self.far_off:
+            return False
+        if codes == {"not_yet_open"}:
+            return True
+        return len(self.blockers) == 1 and codes <= RULE_CODES
+
+    @property
+    def history(self) -> bool:
+        """Closed, paused or suspended for this firm: past support, not a near miss."""
+        return "closed" in self.codes and "country" not in self.codes
 
     def as_dict(self) -> dict:
         return {
@@ -159,15 +281,29 @@ class NearMiss:
 class MatchResult:
     as_of: datetime.date
     matches: list[Match] = field(default_factory=list)
-    near_misses: list[NearMiss] = field(default_factory=list)
+    near_misses: list[NearMiss] = field(default_factory=list)  # every programme with a blocker
+    tools: list[Match] = field(default_factory=list)
+    region: str = ""  # the firm's, so that programme pages can show its local partner
 
     @property
     def total(self) -> int:
-        return len(self.matches) + len(self.near_misses)
+        return len(self.matches) + len(self.tools) + len(self.near_misses)
 
     @property
     def near_misses_here(self) -> list[NearMiss]:
-        return [n for n in self.near_misses if not n.elsewhere]
+        """What the firm could act on at home: a round not yet open, or one rule failed."""
+        return [n for n in self.near_misses if n.actionable]
+
+    @property
+    def history(self) -> list[NearMiss]:
+        """Programmes the firm would qualify for but that are closed, paused or suspended."""
+        return [n for n in self.near_misses if n.history]
+
+    @property
+    def ruled_out(self) -> list[NearMiss]:
+        """At home, but failing more than one rule: not worth a firm's time."""
+        return [n for n in self.near_misses
+                if not n.elsewhere and not n.actionable and not n.history]
 
     @property
     def near_misses_dates(self) -> list[NearMiss]:
@@ -186,7 +322,8 @@ class MatchResult:
     def as_dict(self) -> dict:
         return {
             "matches": [m.as_dict() for m in self.matches],
-            "near_misses": [n.as_dict() for n in self.near_misses],
+            "tools": [t.as_dict() for t in self.tools],
+            "near_misses": [n.as_dict() for n in self.near_misses_here],
         }
 
 
@@ -201,28 +338,38 @@ def match(
 ) -> MatchResult:
     """Matches ranked by relevance (highest first, then by name) and near misses.
 
-    Near misses are every programme with at least one blocker; those in the firm's own country
-    come first, fewest blockers first, so that nothing is hidden without a reason.
+    ``near_misses`` keeps every programme with at least one blocker, those in the firm's own
+    country first, fewest blockers first; the result's properties sort them into what a firm can
+    act on (``near_misses_here``), ``history`` and the rest. Self-assessment tools a firm may use
+    are ``tools``, not matches.
     """
     names = dict(dimension_names or {})
     matches: list[Match] = []
+    tools: list[Match] = []
     near: list[NearMiss] = []
     for programme in programmes:
-        blockers, eligibility_reasons = check_eligibility(profile, programme, as_of)
-        relevance, fit_reasons = relevance_of(programme, scores, priorities, names)
+        blockers, eligibility_reasons, conditions = check_eligibility(profile, programme, as_of)
+        relevance, fit_reasons = relevance_of(programme, scores, priorities, names,
+                                              employees=profile.employees)
         if blockers:
+            opening = _next_opening(programme, as_of)
+            far_off = opening is not None and (opening - as_of).days > NEAR_OPENING_DAYS
             near.append(
                 NearMiss(programme.slug, programme.name, programme.country, blockers, programme,
-                         relevance)
+                         relevance, far_off)
             )
-        else:
-            matches.append(
-                Match(programme.slug, programme.name, programme.country, relevance,
-                      eligibility_reasons + fit_reasons, programme)
-            )
+            continue
+        view = status_on(programme, profile, as_of)
+        found = Match(programme.slug, programme.name, programme.country, relevance,
+                      eligibility_reasons + fit_reasons, programme, view.status,
+                      view.checked_on, view.stale, conditions,
+                      delivery_for(programme, profile.region))
+        (tools if programme.is_tool else matches).append(found)
     matches.sort(key=lambda m: (-m.relevance, m.name))
+    tools.sort(key=lambda m: m.name)
     near.sort(key=lambda n: (n.elsewhere, len(n.blockers), -n.relevance, n.name))
-    return MatchResult(as_of=as_of, matches=matches, near_misses=near)
+    return MatchResult(as_of=as_of, matches=matches, near_misses=near, tools=tools,
+                       region=profile.region)
 
 
 # Eligibility -----------------------------------------------------------------------------------
@@ -230,18 +377,20 @@ def match(
 
 def check_eligibility(
     profile: FirmProfile, programme: ProgrammeRecord, as_of: datetime.date
-) -> tuple[list[Blocker], list[str]]:
-    """Every rule the firm fails (as blockers) and every rule it meets (as plain reasons)."""
+) -> tuple[list[Blocker], list[str], list[str]]:
+    """Every rule the firm fails (blockers), every rule it meets (reasons) and what we could not
+    decide and the firm should check (conditions)."""
     blockers: list[Blocker] = []
     reasons: list[str] = []
+    conditions: list[str] = []
     country_ok = _check_country(profile, programme, blockers, reasons)
     if country_ok:
         # Regions are named within a country, so a firm abroad gets only the country blocker.
         _check_region(profile, programme, blockers, reasons)
     _check_sector(profile, programme, blockers, reasons)
-    _check_size(profile, programme, blockers, reasons)
-    _check_dates(programme, as_of, blockers, reasons)
-    return blockers, reasons
+    _check_size(profile, programme, blockers, reasons, conditions)
+    _check_status(profile, programme, as_of, blockers, reasons)
+    return blockers, reasons, conditions
 
 
 def _check_country(profile, programme, blockers, reasons) -> bool:
@@ -310,93 +459,252 @@ def _check_sector(profile, programme, blockers, reasons) -> None:
         ))
 
 
-def _check_size(profile, programme, blockers, reasons) -> None:
-    staff = f"{profile.employees} employee{'s' if profile.employees != 1 else ''}"
-    size_blockers: list[Blocker] = []
-    size_reasons: list[str] = []
-    if programme.max_employees is not None:
-        if profile.employees <= programme.max_employees:
-            size_reasons.append(
-                f"You have {staff}, within its limit of {programme.max_employees}."
-            )
-        else:
-            size_blockers.append(Blocker(
-                "size",
-                f"It is for firms with at most {programme.max_employees} employees; "
-                f"you have {profile.employees}.",
-            ))
+def _staff(employees: int) -> str:
+    return f"{employees} employee{'s' if employees != 1 else ''}"
+
+
+def _check_size(profile, programme, blockers, reasons, conditions) -> None:
+    """Headcount and turnover limits, from the programme's own limits or its country SME rule.
+
+    Each limit is met, failed or undecided (no turnover given, or in another currency: we keep
+    no exchange rates). With "all", any failure blocks and an undecided limit makes the match
+    conditional; with "any", one limit met is enough, and a failure beside an undecided limit
+    is a condition to check, not a blocker.
+    """
+    rule = programme.sme_rule
+    if rule is not None:
+        max_staff, max_turnover = rule.limits_for(profile.sector)
+        currency, combine = rule.turnover_currency, rule.combine
+        prefix = f"It is for SMEs under the {rule.key} rule"
+    else:
+        max_staff, max_turnover = programme.max_employees, programme.max_turnover
+        currency, combine = programme.max_turnover_currency, programme.size_rule
+        prefix = "It is for firms"
+
     if programme.min_employees is not None:
         if profile.employees >= programme.min_employees:
-            size_reasons.append(
-                f"You have {staff}, at least the {programme.min_employees} it asks for."
-            )
+            reasons.append(f"You have {_staff(profile.employees)}, at least the "
+                           f"{programme.min_employees} it asks for.")
         else:
-            size_blockers.append(Blocker(
-                "size",
-                f"It is for firms with at least {programme.min_employees} employees; "
-                f"you have {profile.employees}.",
-            ))
+            blockers.append(Blocker(
+                "size", f"It is for firms with at least {programme.min_employees} employees; "
+                f"you have {profile.employees}."))
 
-    turnover_blocker: Blocker | None = None
-    turnover_ok = False
-    if programme.max_turnover is not None:
-        limit = _money(programme.max_turnover, programme.max_turnover_currency)
+    # Each limit: (True met | False failed | None undecided, sentence, blocker if failed).
+    limits: list[tuple[bool | None, str, Blocker | None]] = []
+    if max_staff is not None:
+        if profile.employees <= max_staff:
+            limits.append((True, f"You have {_staff(profile.employees)}, within its limit of "
+                                 f"{max_staff}.", None))
+        else:
+            limits.append((False, f"You have {profile.employees} employees, above its limit of "
+                                  f"{max_staff}.",
+                           Blocker("size", f"{prefix} with at most {max_staff} employees; you "
+                                           f"have {profile.employees}.")))
+    if max_turnover is not None:
+        limit = _money(max_turnover, currency)
         if profile.turnover is None:
-            size_reasons.append(
-                f"It has a turnover limit of {limit}; you gave no turnover, so check it yourself."
-            )
-        elif profile.turnover_currency.upper() != programme.max_turnover_currency.upper():
-            size_reasons.append(
-                f"It has a turnover limit of {limit}; your turnover is in "
-                f"{profile.turnover_currency or 'another currency'}, and we do not convert "
-                "currencies, so check this limit with the programme."
-            )
-        elif profile.turnover <= programme.max_turnover:
-            turnover_ok = True
-            size_reasons.append(
-                f"Your turnover of {_money(profile.turnover, profile.turnover_currency)} is "
-                f"within its limit of {limit}."
-            )
+            limits.append((None, f"Check that your turnover is at most {limit}: you did not "
+                                 "give it, so we could not.", None))
+        elif profile.turnover_currency.upper() != currency.upper():
+            limits.append((None, f"Check that your turnover is at most {limit}: yours is in "
+                                 f"{profile.turnover_currency or 'another currency'} and we do "
+                                 "not convert currencies.", None))
+        elif profile.turnover <= max_turnover:
+            limits.append((True, f"Your turnover of "
+                                 f"{_money(profile.turnover, profile.turnover_currency)} is "
+                                 f"within its limit of {limit}.", None))
         else:
-            turnover_blocker = Blocker(
-                "turnover",
-                f"It is for firms with a turnover of at most {limit}; yours is "
-                f"{_money(profile.turnover, profile.turnover_currency)}.",
-            )
-
-    headcount_ok = programme.max_employees is not None and not size_blockers
-    if programme.size_rule == "any" and (headcount_ok or turnover_ok):
-        # Either limit is enough: a firm over one limit but within the other qualifies.
-        if headcount_ok and turnover_blocker:
-            size_reasons.append("Your turnover is above its limit, but your headcount is within "
-                                "it, and meeting either limit is enough.")
-        if turnover_ok and size_blockers:
-            size_reasons.append("Your headcount is above its limit, but your turnover is within "
-                                "it, and meeting either limit is enough.")
-        reasons.extend(size_reasons)
+            yours = _money(profile.turnover, profile.turnover_currency)
+            limits.append((False, f"Your turnover of {yours} is above its limit of {limit}.",
+                           Blocker("turnover", f"{prefix} with a turnover of at most {limit}; "
+                                               f"yours is {yours}.")))
+    if rule is not None:
+        limits = _rule_caveats(rule, profile, limits, conditions)
+    if not limits:
         return
-    blockers.extend(size_blockers)
-    if turnover_blocker:
-        blockers.append(turnover_blocker)
-    if not size_blockers and not turnover_blocker:
-        reasons.extend(size_reasons)
+    met = [text for ok, text, _b in limits if ok is True]
+    failed = [(text, b) for ok, text, b in limits if ok is False]
+    undecided = [text for ok, text, _b in limits if ok is None]
+    if rule is not None and not failed:
+        reasons.append(f"{prefix}.")
+    if combine == "any" and len(limits) > 1:
+        if met:
+            reasons.extend(met)
+            if failed:
+                reasons.append("Meeting either limit is enough, and you meet one.")
+        elif failed and undecided:
+            conditions.extend(f"{text} {failed[0][0]} Meeting either limit is enough."
+                              for text in undecided)
+        elif failed:
+            blockers.extend(b for _t, b in failed if b is not None)
+        else:
+            conditions.extend(undecided)
+        return
+    if failed:
+        blockers.extend(b for _t, b in failed if b is not None)
+        return
+    reasons.extend(met)
+    conditions.extend(undecided)
 
 
-def _check_dates(programme, as_of, blockers, reasons) -> None:
+def _next_opening(programme: ProgrammeRecord, as_of: datetime.date) -> datetime.date | None:
+    """When a programme not yet open opens: its own opening, else its next round's."""
+    if programme.opens_on and programme.opens_on > as_of:
+        return programme.opens_on
+    later = [r.opens_on for r in programme.rounds if r.opens_on and r.opens_on > as_of]
+    return min(later) if later else None
+
+
+def _rule_caveats(rule: SmeRule, profile: FirmProfile, limits: list, conditions: list[str]):
+    """What a country SME rule asks that the profile cannot answer, as conditions to check."""
+    if not rule.covers(profile.sector):
+        conditions.append(f"Check that your firm is an SME under this rule ({rule.description}): "
+                          "our sources do not give its limit for your sector.")
+        return []
+    if rule.max_balance_sheet is not None:
+        # Over the turnover limit, a firm still qualifies on its balance sheet (the EU rule).
+        sheet = _money(rule.max_balance_sheet, rule.turnover_currency)
+        limits = [
+            (None, f"{text} You still qualify if your balance sheet total is at most {sheet}; "
+                   "check it.", None) if b is not None and b.code == "turnover" else (ok, text, b)
+            for ok, text, b in limits
+        ]
+    if rule.max_total_assets is not None:
+        conditions.append(f"Check that your total assets are below "
+                          f"{_money(rule.max_total_assets, rule.turnover_currency)}: the rule "
+                          "asks it and we do not.")
+    return limits
+
+
+def status_on(
+    programme: ProgrammeRecord, profile: FirmProfile, as_of: datetime.date
+) -> StatusView:
+    """The status that holds for this firm (its region's, where one is recorded) on ``as_of``."""
+    status, checked, region, note = (programme.status, programme.status_checked_on, "", "")
+    for entry in programme.regional_status:
+        if profile.region and _same_region(entry.region, profile.region):
+            status, checked, region, note = (entry.status, entry.status_checked_on,
+                                             entry.region, entry.note)
+            break
+    if checked is not None and checked > as_of:
+        # Checked after as_of: that check says nothing about an earlier day.
+        if programme.opens_on or programme.closes_on:
+            return StatusView("open", checked, False, region, note, by_dates=True)
+        return StatusView("unknown", None, True, region, note, by_dates=True)
+    stale = checked is None or (as_of - checked).days > STALE_AFTER_DAYS
+    return StatusView(status, checked, stale, region, note)
+
+
+def standing(profile: FirmProfile, programme: ProgrammeRecord, as_of: datetime.date) -> str:
+    """Where one programme stands for a firm, in a sentence: what a firm is told when a change
+    to the programme's status or rules changes it (see advisors.services)."""
+    blockers, _reasons, conditions = check_eligibility(profile, programme, as_of)
+    rules = [b for b in blockers if b.code not in DATE_CODES]
+    if rules:
+        # Not for this firm whatever the status: a status change tells it nothing new.
+        return " ".join(b.message for b in rules)
+    if blockers:
+        return " ".join(b.message for b in blockers)
+    view = status_on(programme, profile, as_of)
+    phrase = status_phrase(view.status, view.checked_on, view.stale)
+    kind = "a tool you can use" if programme.is_tool else "a programme you qualify for"
+    check = f" {' '.join(conditions)}" if conditions else ""
+    return f"It is {kind}. {phrase}.{check}"
+
+
+def delivery_for(programme: ProgrammeRecord, region: str) -> list[Delivery]:
+    """Who delivers it for a firm in ``region``: the partners serving that region, else those
+    serving the whole country. Never another region's partner (a Bolton firm is not sent to
+    London's)."""
+    if region:
+        local = [d for d in programme.delivery
+                 if any(_same_region(r, region) for r in d.regions)]
+        if local:
+            return local
+    return [d for d in programme.delivery if not d.regions]
+
+
+def status_phrase(status: str, checked_on: datetime.date | None, stale: bool) -> str:
+    """The status in a few words for a card or a table: never "open" unless confirmed."""
+    if status == "open" and checked_on and not stale:
+        return f"Open (confirmed on {_date(checked_on)})"
+    if status == "open" and checked_on:
+        return f"Last confirmed open on {_date(checked_on)}"
+    if status in NOT_RUNNING:
+        label = NOT_RUNNING[status].capitalize()
+        return f"{label} (confirmed on {_date(checked_on)})" if checked_on else label
+    if checked_on:
+        return f"Status unknown (last checked on {_date(checked_on)})"
+    return "Status unknown: not confirmed from a source"
+
+
+def _same_region(recorded: str, region: str) -> bool:
+    def fold(value: str) -> str:
+        text = value.strip().casefold()
+        return text.split("-", 1)[1] if len(text) > 3 and text[2] == "-" else text
+    return fold(recorded) == fold(region)
+
+
+def _check_status(profile, programme, as_of, blockers, reasons) -> None:
+    """Dates, rounds and status: is it taking firms on ``as_of``, and how sure are we?"""
     when = _date(as_of)
+    view = status_on(programme, profile, as_of)
+    if not view.by_dates and view.status in NOT_RUNNING:
+        where = f" in {_region_phrase(profile.country.upper(), view.region)}" if view.region else ""
+        since = f", as confirmed on {_date(view.checked_on)}" if view.checked_on else ""
+        note = f" {view.note.rstrip('.')}." if view.note else ""
+        successor = (f" Its successor is {programme.successor}." if programme.successor
+                     else "")
+        blockers.append(Blocker("closed", f"It is {NOT_RUNNING[view.status]}{where}{since}."
+                                          f"{note}{successor}"))
+        return
     if programme.opens_on and as_of < programme.opens_on:
         blockers.append(Blocker(
             "not_yet_open", f"It opens on {_date(programme.opens_on)}; as of {when} it is not "
             "yet open."
         ))
-    elif programme.closes_on and as_of > programme.closes_on:
+        return
+    if programme.closes_on and as_of > programme.closes_on:
         blockers.append(Blocker(
             "closed", f"It closed on {_date(programme.closes_on)}, before {when}."
         ))
-    elif programme.closes_on:
-        reasons.append(f"It is open as of {when} and closes on {_date(programme.closes_on)}.")
+        return
+    dated = [r for r in programme.rounds if r.opens_on or r.closes_on]
+    closing = programme.closes_on
+    if dated:
+        current = [r for r in dated if (r.opens_on is None or r.opens_on <= as_of)
+                   and (r.closes_on is None or as_of <= r.closes_on)]
+        later = sorted((r for r in dated if r.opens_on and r.opens_on > as_of),
+                       key=lambda r: r.opens_on)
+        if not current and later:
+            blockers.append(Blocker(
+                "not_yet_open", f"Its next round, {later[0].name}, opens on "
+                f"{_date(later[0].opens_on)}; as of {when} no round is open."))
+            return
+        if not current:
+            last = max(dated, key=lambda r: r.closes_on or datetime.date.min)
+            closed_on = f" on {_date(last.closes_on)}" if last.closes_on else ""
+            blockers.append(Blocker("closed", f"Its last round, {last.name}, closed{closed_on}; "
+                                              "no later round is announced."))
+            return
+        closing = current[0].closes_on
+        reasons.append(f"Its round {current[0].name} is open to applications"
+                       + (f" until {_date(closing)}." if closing else "."))
+        closing = None  # said already
+    until = f" It closes on {_date(closing)}." if closing else ""
+    if view.by_dates and view.status == "open":
+        reasons.append(f"Its recorded dates show it running on {when}.{until}")
+    elif view.status == "open" and not view.stale:
+        reasons.append(f"It was confirmed open on {_date(view.checked_on)}.{until}")
+    elif view.status == "open":
+        reasons.append(f"It was last confirmed open on {_date(view.checked_on)}, more than a "
+                       f"year before {when}: check that it is still running before you apply."
+                       f"{until}")
     else:
-        reasons.append(f"It is open as of {when}, with no announced closing date.")
+        checked = (f" (last checked on {_date(view.checked_on)})" if view.checked_on else "")
+        reasons.append("Nobody has confirmed from a source that it is running now"
+                       f"{checked}: ask the programme before you rely on it.{until}")
 
 
 # Relevance -------------------------------------------------------------------------------------
@@ -407,18 +715,29 @@ def relevance_of(
     scores: Scores,
     priorities: Sequence[Priority],
     names: Mapping[str, str],
+    *,
+    employees: int | None = None,
 ) -> tuple[float, list[str]]:
     """A programme's relevance to the firm in [0, 1] and the sentences that explain it."""
     reasons: list[str] = []
     targets = set(programme.dimensions) or set(scores.dimensions)
+    # A record that lists every dimension hits every priority by construction; scale its fit by
+    # how focused it is, so that breadth alone does not rank it first.
+    focus = min(1.0, math.sqrt(TOP_PRIORITIES / len(targets))) if targets else 1.0
 
     top = [p for p in sorted(priorities, key=lambda p: p.rank) if p.impact > 0][:TOP_PRIORITIES]
     if top:
         hit = [(i, p) for i, p in enumerate(top) if p.dimension in targets]
-        fit = sum(PRIORITY_WEIGHTS[i] for i, _ in hit)
+        fit = sum(PRIORITY_WEIGHTS[i] for i, _ in hit) * focus
         if hit:
-            listed = _join([f"{_name(names, p.dimension)} (priority {p.rank})" for _, p in hit])
-            reasons.append(f"It works on {listed}, among your top priorities.")
+            listed = _join([f"{_name(names, p.dimension)} (your priority {p.rank})"
+                            for _, p in hit])
+            reasons.append(f"It can help with {listed}.")
+            if focus < 1.0:
+                reasons.append(
+                    f"It covers {len(targets)} of the areas we assess, so it is broad rather "
+                    "than aimed at your priorities; it ranks lower for that."
+                )
         else:
             reasons.append("It does not work on your top priorities, so it ranks lower.")
     else:
@@ -431,30 +750,28 @@ def relevance_of(
         level_fit = max(0.0, 1.0 - 0.25 * distance)
         span = f"bands {programme.min_band} to {programme.max_band}"
         if distance == 0:
-            reasons.append(f"It suits firms at {span}; you are at {level:.1f} on what it covers.")
+            reasons.append(f"It is meant for firms at {span}, and you are at {level:.1f} on the "
+                           "areas it covers.")
+        elif level < programme.min_band:
+            reasons.append(f"It is meant for firms at {span}; at {level:.1f} on the areas it "
+                           "covers you may need to build the basics first.")
         else:
-            reasons.append(
-                f"It suits firms at {span}; you are at {level:.1f} on what it covers, so it fits "
-                "less well."
-            )
+            reasons.append(f"It is meant for firms at {span}; at {level:.1f} on the areas it "
+                           "covers you are beyond what it usually offers.")
     else:
         level_fit = NEUTRAL
 
-    if scores.overall is not None and programme.kinds:
-        fits = {k: _stage_fit(k, scores.overall) for k in programme.kinds if k in KIND_STAGES}
-        stage_fit = max(fits.values(), default=NEUTRAL)
-        good = [KIND_LABELS[k] for k, v in fits.items() if v == 1.0]
-        kinds = _join([KIND_LABELS.get(k, k) for k in programme.kinds])
-        if good:
-            reasons.append(
-                f"It offers {kinds}; {_join(good)} suit{'s' if len(good) == 1 else ''} a firm at "
-                f"your overall level of {scores.overall:.1f} out of 5."
-            )
+    kind = programme.main_kind
+    if scores.overall is not None and kind in KIND_STAGES:
+        stage_fit = _stage_fit(kind, scores.overall)
+        low, high = KIND_STAGES[kind]
+        label = KIND_LABELS.get(kind, kind)
+        if stage_fit == 1.0:
+            reasons.append(f"It mainly offers {label}, which suits a firm at your stage "
+                           f"({scores.overall:.1f} out of 5 overall).")
         else:
-            reasons.append(
-                f"It offers {kinds}, usually more useful at another stage than your overall "
-                f"level of {scores.overall:.1f} out of 5."
-            )
+            reasons.append(f"It mainly offers {label}, which helps most at {low:g} to {high:g} "
+                           f"out of 5; you are at {scores.overall:.1f} overall.")
     else:
         stage_fit = NEUTRAL
 
@@ -463,6 +780,14 @@ def relevance_of(
         + RELEVANCE_WEIGHTS["level"] * level_fit
         + RELEVANCE_WEIGHTS["stage"] * stage_fit
     )
+    if (programme.cost_to_firm in ("membership", "fee") and employees is not None
+            and employees < SMALL_FIRM):
+        relevance -= ACCESS_PENALTY
+        reasons.append("Firms pay a membership fee to take part, a real cost for a firm of your "
+                       "size." if programme.cost_to_firm == "membership" else
+                       "Firms pay a fee for it, a real cost for a firm of your size.")
+    elif programme.cost_to_firm == "membership":
+        reasons.append("Firms pay a membership fee to take part.")
     return round(min(max(relevance, 0.0), 1.0), 4), reasons
 
 

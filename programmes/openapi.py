@@ -31,6 +31,57 @@ def _json(ref: str, description: str) -> dict[str, Any]:
     }
 
 
+def _plan_schemas() -> dict[str, Any]:
+    """The ``plan`` of an evaluation (DESIGN §7), from ``programmes.planning``."""
+    cost = {"type": "object", "required": ["low", "high", "currency"], "properties": {
+        "low": {"type": "integer", "minimum": 0}, "high": {"type": "integer", "minimum": 0},
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}}}
+    return {
+        "PlanCost": cost,
+        "PlanFunding": {
+            "type": "object", "required": ["programme", "share", "cap", "net_cost"],
+            "properties": {
+                "programme": {"type": "string"},
+                "name": {"type": "string"},
+                "kinds": {"type": "array", "items": {"type": "string"}},
+                "share": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+                "cap": {"type": ["integer", "null"]},
+                "cap_currency": {"type": ["string", "null"]},
+                "net_cost": {"oneOf": [{"$ref": "#/components/schemas/PlanCost"},
+                                       {"type": "null"}]},
+            },
+        },
+        "PlanProject": {
+            "type": "object",
+            "required": ["key", "title", "summary", "cost", "effort", "time_to_value",
+                         "funded_by"],
+            "properties": {
+                "key": {"type": "string"}, "title": {"type": "string"},
+                "summary": {"type": "string"},
+                "cost": {"$ref": "#/components/schemas/PlanCost"},
+                "effort": {"type": "string", "enum": ["low", "medium", "high"]},
+                "time_to_value": {"type": "string"},
+                "funded_by": {"type": "array",
+                              "items": {"$ref": "#/components/schemas/PlanFunding"}},
+            },
+        },
+        "PlanStep": {
+            "type": "object",
+            "required": ["dimension", "from_band", "to_band", "horizon", "projects"],
+            "properties": {
+                "dimension": {"type": "string"},
+                "from_band": {"type": "integer", "minimum": 0, "maximum": 4},
+                "to_band": {"type": "integer", "minimum": 1, "maximum": 5},
+                "horizon": {"type": "string",
+                            "enum": ["0-6 months", "6-12 months", "12-24 months"]},
+                "reason": {"type": "string", "enum": ["priority", "target", "prerequisite"]},
+                "projects": {"type": "array",
+                             "items": {"$ref": "#/components/schemas/PlanProject"}},
+            },
+        },
+    }
+
+
 def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
     spec = load_framework(CURRENT_VERSION)
     dimensions = list(spec.dimension_keys)
@@ -116,13 +167,27 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
         },
         "Match": {
             "type": "object",
-            "required": ["programme", "name", "country", "relevance", "reasons"],
+            "required": ["programme", "name", "country", "relevance", "reasons", "status",
+                         "status_checked_on", "stale"],
             "properties": {
                 "programme": {"type": "string", "description": "The programme's slug"},
                 "name": {"type": "string"},
                 "country": {"type": "string"},
                 "relevance": {"type": "number", "minimum": 0, "maximum": 1},
                 "reasons": {"type": "array", "items": {"type": "string"}},
+                "status": {"type": "string", "enum": ["open", "closed", "paused", "suspended",
+                                                      "unknown"],
+                           "description": "The status that holds for the firm (its region's "
+                                          "where recorded); 'unknown' is never open"},
+                "status_checked_on": {"type": ["string", "null"], "format": "date",
+                                      "description": "The day the status was confirmed from a "
+                                                     "source"},
+                "stale": {"type": "boolean",
+                          "description": "The status was checked more than 365 days before "
+                                         "as_of, or never"},
+                "conditions": {"type": "array", "items": {"type": "string"},
+                               "description": "What we could not decide and the firm should "
+                                              "check (a conditional match)"},
             },
         },
         "NearMiss": {
@@ -147,17 +212,22 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
         },
         "Evaluation": {
             "type": "object",
-            "required": ["framework_version", "scores", "priorities", "matches", "near_misses"],
+            "required": ["framework_version", "scores", "priorities", "matches", "tools",
+                         "near_misses"],
             "properties": {
                 "framework_version": {"type": "integer"},
                 "scores": {"$ref": "#/components/schemas/Scores"},
                 "priorities": {"type": "array",
                                "items": {"$ref": "#/components/schemas/Priority"}},
                 "matches": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}},
+                "tools": {"type": "array", "items": {"$ref": "#/components/schemas/Match"},
+                          "description": "Self-assessment and diagnostic tools, listed apart"},
                 "near_misses": {"type": "array",
                                 "items": {"$ref": "#/components/schemas/NearMiss"}},
+                "plan": {"type": "array", "items": {"$ref": "#/components/schemas/PlanStep"}},
             },
         },
+        **_plan_schemas(),
         "Programme": {
             "type": "object",
             "required": ["slug", "name", "country", "kinds", "eligibility", "source"],
@@ -197,7 +267,23 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
                 }},
                 "opens_on": {"type": ["string", "null"], "format": "date"},
                 "closes_on": {"type": ["string", "null"], "format": "date"},
-                "open_now": {"type": "boolean"},
+                "open_now": {"type": "boolean", "description": "Confirmed open, not stale, and "
+                                                               "within its dates today"},
+                "status": {"type": "string", "enum": ["open", "closed", "paused", "suspended",
+                                                      "unknown"]},
+                "status_checked_on": {"type": ["string", "null"], "format": "date"},
+                "stale": {"type": "boolean"},
+                "status_source": {"type": "object"},
+                "regional_status": {"type": "array", "items": {"type": "object"}},
+                "primary_kind": {"type": "string"},
+                "cost_to_firm": {"type": "string"},
+                "official_name": {"type": "string"},
+                "rounds": {"type": "array", "items": {"type": "object"}},
+                "predecessor": {"type": ["string", "null"]},
+                "successor": {"type": ["string", "null"]},
+                "tiers": {"type": "array", "items": {"type": "object"}},
+                "delivery": {"type": "array", "items": {"type": "object"}},
+                "sme_rule": {"type": "string"},
                 "how_to_apply": {"type": "string"},
                 "apply_url": {"type": "string"},
                 "source": {"type": "object", "required": ["title", "facts_as_of"], "properties": {
@@ -205,6 +291,8 @@ def openapi_document(*, server_url: str = "/api/v1") -> dict[str, Any]:
                     "url": {"type": "string"},
                     "facts_as_of": {"type": "string", "format": "date"},
                     "others": {"type": "array", "items": {"type": "object"}},
+                    "dated": {"type": "array", "items": {"type": "object"},
+                              "description": "Every source with the date it was read"},
                 }},
                 "assumptions": {"type": "string"},
                 "url": {"type": "string"},

@@ -25,6 +25,11 @@ COLUMNS: tuple[str, ...] = tuple(ProgrammeRowForm.base_fields)
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(
     name for name, f in ProgrammeRowForm.base_fields.items() if f.required
 )
+# Fixture formats the loader reads: programmes/2 adds the status model (docs/programmes.md);
+# programmes/1 records load with its defaults (status unknown, never assumed open).
+PROGRAMME_FORMATS = ("programmes/1", "programmes/2")
+JSON_COLUMNS = frozenset({"other_sources", "status_source", "regional_status", "rounds", "tiers",
+                          "delivery", "sources"})
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 # An XLSX is a ZIP: 5 MB of it can unpack to gigabytes of XML. What it unpacks to is read from
@@ -93,7 +98,8 @@ def programme_upsert(*, data: Mapping[str, Any]) -> tuple[Programme, bool]:
     """Create or refresh one programme from cleaned data (``ProgrammeRowForm``)."""
     values = {k: v for k, v in data.items() if k not in {"slug", "kinds", "institutions"}}
     for text in ("description", "amount_currency", "budget_note", "max_turnover_currency",
-                 "how_to_apply", "apply_url", "source_url", "assumptions"):
+                 "how_to_apply", "apply_url", "source_url", "assumptions", "cost_to_firm",
+                 "official_name", "predecessor", "successor", "sme_rule", "primary_kind"):
         values[text] = values.get(text) or ""
     programme, created = Programme.objects.update_or_create(slug=data["slug"], defaults=values)
     # get_or_create rather than relying on the seeding migration: a flushed test database or a
@@ -121,6 +127,11 @@ def programmes_load(*, data: Mapping[str, Any]) -> ImportReport:
     institutions = list(data.get("institutions", []))
     programmes = list(data.get("programmes", []))
     report = ImportReport(rows=len(programmes), dry_run=False)
+    if data.get("format") not in PROGRAMME_FORMATS:
+        report.errors.append(RowError(0, "format", f"The format must be one of "
+                                                   f"{', '.join(PROGRAMME_FORMATS)}, not "
+                                                   f"{data.get('format')!r}."))
+        return report
     institution_rows = []
     for position, row in enumerate(institutions, start=1):
         existing = Institution.objects.filter(slug=row.get("slug")).first()
@@ -146,7 +157,8 @@ def programmes_load(*, data: Mapping[str, Any]) -> ImportReport:
 
 
 def fixture_paths() -> list[Path]:
-    return sorted(FIXTURE_DIR.glob("*.json"))
+    """The programme fixtures; sme_rules.json beside them is reference data read by matching."""
+    return sorted(p for p in FIXTURE_DIR.glob("*.json") if p.name != "sme_rules.json")
 
 
 def read_fixture(path: Path) -> dict[str, Any]:
@@ -261,8 +273,9 @@ def programmes_frame(programmes) -> pd.DataFrame:
                 value = ";".join(k.key for k in p.kinds.all())
             elif column == "institutions":
                 value = ";".join(i.slug for i in p.institutions.all())
-            elif column == "other_sources":
-                value = json.dumps(p.other_sources, ensure_ascii=False) if p.other_sources else ""
+            elif column in JSON_COLUMNS:
+                stored = getattr(p, column)
+                value = json.dumps(stored, ensure_ascii=False) if stored else ""
             else:
                 value = getattr(p, column)
                 if isinstance(value, list):

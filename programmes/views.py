@@ -8,8 +8,15 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from programmes.forms import DirectoryFilterForm
-from programmes.selectors import programme_countries, programme_get, programme_list
+from programmes.matching import delivery_for, status_phrase
+from programmes.selectors import (
+    programme_countries,
+    programme_get,
+    programme_list,
+    programme_record,
+)
 from readiness.framework import CURRENT_VERSION, load_framework
+from readiness.reference import normalise_region, region_label
 
 PAGE_SIZE = 25
 
@@ -39,8 +46,24 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such programme.")
     spec = load_framework(CURRENT_VERSION)
     names = [spec.dimensions[key].name for key in programme.dimensions if key in spec.dimensions]
+    today = timezone.localdate()
+    record = programme_record(programme)
+    # A firm's results link here with its region, so the page names that region's partner only.
+    region = normalise_region(programme.country, request.GET.get("region", "")[:64]) or ""
+    delivery = delivery_for(record, region) if region else list(record.delivery)
+    institutions = list(programme.institutions.all())
+    if region:
+        # Partners that deliver only in other regions are not this firm's (a Bolton firm is not
+        # shown London's partner).
+        here = {d.institution for d in delivery}
+        elsewhere_only = {d.institution for d in record.delivery if d.regions} - here
+        institutions = [i for i in institutions if i.slug not in elsewhere_only]
     return render(
         request,
         "programmes/detail.html",
-        {"programme": programme, "dimension_names": names, "today": timezone.localdate()},
+        {"programme": programme, "dimension_names": names, "today": today,
+         "status_text": status_phrase(programme.status, programme.status_checked_on,
+                                      programme.is_stale_on(today)),
+         "region": region, "region_name": region_label(programme.country, region) or region,
+         "delivery": delivery, "institutions": institutions},
     )

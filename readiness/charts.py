@@ -41,10 +41,16 @@ class RadarChart:
     centre: float
     axes: tuple[Axis, ...]
     rings: tuple[tuple[int, str], ...]  # (band, polygon points)
-    polygon: str  # the firm's profile (N/A drawn at the centre)
+    polygon: str  # the firm's profile as one closed shape (N/A at the centre); kept for callers
     comparison: str | None
     comparison_label: str | None
     description: str
+    # What the chart draws: the profile as wedges between neighbouring answered axes and its
+    # outline as runs of answered axes, so a "not applicable" dimension is a gap, not a 0
+    # (user trial D8).
+    wedges: tuple[str, ...] = ()
+    outline: tuple[str, ...] = ()
+    comparison_outline: tuple[str, ...] = ()
 
     @property
     def view_box(self) -> str:
@@ -82,6 +88,39 @@ def _points(values: list[float], count: int) -> str:
                     (_point(i, count, v) for i, v in enumerate(values)))
 
 
+def _runs(values: list[float | None]) -> tuple[str, ...]:
+    """Polylines through consecutive axes that have a value, wrapping round the circle."""
+    count = len(values)
+    if all(v is not None for v in values):
+        closed = [*range(count), 0]
+        return (" ".join(_fmt(_point(i, count, values[i])) for i in closed),) if count else ()
+    start = next(i for i, v in enumerate(values) if v is None)
+    runs: list[list[int]] = [[]]
+    for offset in range(1, count + 1):
+        i = (start + offset) % count
+        if values[i] is None:
+            runs.append([])
+        else:
+            runs[-1].append(i)
+    return tuple(" ".join(_fmt(_point(i, count, values[i])) for i in run)  # type: ignore[arg-type]
+                 for run in runs if run)
+
+
+def _wedges(values: list[float | None]) -> tuple[str, ...]:
+    count = len(values)
+    wedges = []
+    for i in range(count):
+        j = (i + 1) % count
+        if values[i] is not None and values[j] is not None:
+            wedges.append(f"{CENTRE:.1f},{CENTRE:.1f} {_fmt(_point(i, count, values[i]))} "
+                          f"{_fmt(_point(j, count, values[j]))}")
+    return tuple(wedges)
+
+
+def _fmt(point: tuple[float, float]) -> str:
+    return f"{point[0]:.1f},{point[1]:.1f}"
+
+
 def radar_chart(
     spec: FrameworkSpec,
     bands: Mapping[str, int | None],
@@ -114,5 +153,10 @@ def radar_chart(
         f"{spec.dimensions[k].name}: "
         f"{'not applicable' if bands.get(k) is None else f'band {bands[k]}'}" for k in keys
     )
+    values = [None if bands.get(k) is None else float(bands[k]) for k in keys]
+    before = ([None if comparison.get(k) is None else float(comparison[k]) for k in keys]
+              if comparison else None)
     return RadarChart(SIZE, CENTRE, tuple(axes), rings, polygon, comparison_points,
-                      comparison_label, description)
+                      comparison_label, description, wedges=_wedges(values),
+                      outline=_runs(values),
+                      comparison_outline=_runs(before) if before else ())

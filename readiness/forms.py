@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -16,6 +17,7 @@ from readiness.reference import (
     MANUFACTURING_DIVISIONS,
     country_choices,
     currency_choices,
+    default_currency,
     normalise_region,
     region_choices,
 )
@@ -33,6 +35,31 @@ def sector_choices() -> list:
     return [("", "Choose your main activity"), ("Manufacturing", manufacturing), ("Other", other)]
 
 
+# Below this a "turnover" is almost certainly in thousands or millions typed short ("12.5").
+PLAUSIBLE_TURNOVER = 1000
+
+
+class TypedNumberMixin:
+    """A number typed as text: thousands separators are allowed, anything else is refused with a
+    message and stays in the field as typed (a browser number input would drop "8O" to 8 or
+    "12.5 million" to 12.5 without a word; user trial D9)."""
+
+    SEPARATORS = re.compile(r"(?<=\d)[,\s_'’](?=\d{3}\b)")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = self.SEPARATORS.sub("", value.strip())
+        return super().to_python(value)
+
+
+class TypedIntegerField(TypedNumberMixin, forms.IntegerField):
+    pass
+
+
+class TypedDecimalField(TypedNumberMixin, forms.DecimalField):
+    pass
+
+
 class ProfileForm(forms.ModelForm):
     country = forms.ChoiceField(choices=country_choices, initial="GB")
     # A CharField shown as a select: the region is validated (case-insensitively) against the
@@ -44,14 +71,20 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Your main activity as an ISIC Rev. 4 division (the same two digits as UK SIC "
                     "2007 and NACE). Divisions 10 to 33 are manufacturing."),
     )
-    employees = forms.IntegerField(
+    employees = TypedIntegerField(
         label=_("Employees (headcount)"), min_value=1, max_value=10_000_000,
         error_messages={"min_value": _("Headcount must be at least 1."),
                         "invalid": _("Enter the number of people as a whole number, e.g. 45.")},
+        help_text=_("A whole number, e.g. 80."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    turnover = forms.DecimalField(
+    turnover = TypedDecimalField(
         label=_("Annual turnover (optional)"), required=False, min_value=Decimal(0),
         max_digits=16, decimal_places=2,
+        error_messages={"invalid": _("Give the turnover in full, in figures, e.g. 6,500,000 "
+                                     "(not “6.5 million”).")},
+        help_text=_("In full, e.g. 6,500,000."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     turnover_currency = forms.ChoiceField(
         label=_("Currency"), required=False, choices=[("", "—"), *currency_choices()],
@@ -72,6 +105,9 @@ class ProfileForm(forms.ModelForm):
         country = (self.data.get(self.add_prefix("country")) if self.is_bound
                    else self.initial.get("country") or getattr(self.instance, "country", "")) or "GB"
         country = str(country).upper()
+        if not self.is_bound and not (self.initial.get("turnover_currency")
+                                      or getattr(self.instance, "turnover_currency", "")):
+            self.initial["turnover_currency"] = default_currency(country)
         region = self.fields["region"]
         region.widget.choices = [("", "Choose a region"), *region_choices(country)]
         # Marked required (the label's "*") where regional programmes depend on it; changing the
@@ -114,8 +150,18 @@ class ProfileForm(forms.ModelForm):
                                            "programmes you can use."))
             else:
                 cleaned["region"] = region
+        turnover = cleaned.get("turnover")
+        if turnover is not None and 0 < turnover < PLAUSIBLE_TURNOVER:
+            self.add_error("turnover", _(
+                "%(amount)s looks too small for a year's turnover: give it in full, e.g. "
+                "12,500,000 for 12.5 million.") % {"amount": f"{turnover:,}"})
         if cleaned.get("turnover") is not None and not cleaned.get("turnover_currency"):
-            self.add_error("turnover_currency", _("Choose the currency of your turnover."))
+            # The country's usual currency where there is one (a UK firm means pounds).
+            usual = default_currency(country or "")
+            if usual:
+                cleaned["turnover_currency"] = usual
+            else:
+                self.add_error("turnover_currency", _("Choose the currency of your turnover."))
         if cleaned.get("turnover") is None:
             cleaned["turnover_currency"] = ""
         return cleaned
@@ -268,3 +314,33 @@ class ResumeForm(forms.Form):
     def clean_link(self) -> str:
         value = self.cleaned_data["link"].strip().rstrip("/")
         return value.rsplit("/", 1)[-1]
+
+
+class PlanTargetsForm(forms.Form):
+    """The firm's own target band per dimension; the plan follows it (issue 13).
+
+    One optional choice per answered dimension below the top band: the bands from today's up to
+    5. Choosing today's band leaves the dimension out of the plan; leaving it blank keeps the
+    default (one band up on a top priority).
+    """
+
+    def __init__(self, *args, spec: FrameworkSpec, bands: dict[str, int | None],
+                 targets: dict[str, int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = targets or {}
+        for key, dim in spec.dimensions.items():
+            band = bands.get(key)
+            if band is None or band >= 5:
+                continue
+            choices = [("", _("Default"))] + [
+                (str(b), f"{b}: {dim.bands[b].title}" + (" (today)" if b == band else ""))
+                for b in range(band, 6)
+            ]
+            self.fields[key] = forms.TypedChoiceField(
+                label=dim.name, choices=choices, coerce=int, empty_value=None, required=False,
+                initial=str(targets[key]) if key in targets else "",
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def targets(self) -> dict[str, int]:
+        return {key: value for key, value in self.cleaned_data.items() if value is not None}

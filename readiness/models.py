@@ -97,6 +97,9 @@ class Assessment(models.Model):
 
     objectives = models.JSONField(default=list, blank=True)
     cost_profile = models.JSONField(default=dict, blank=True)
+    # Bands the firm chose to aim for, per dimension ({key: band}); the plan follows them
+    # instead of "one band up" (issue 13). Not part of scoring.
+    plan_targets = models.JSONField(default=dict, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -135,6 +135,20 @@ def currency_choices() -> list[tuple[str, str]]:
     return head + tail
 
 
+# The currency a firm most likely reports in, by country: the six countries of the programme
+# database and the euro area. Elsewhere there is no default and the firm chooses.
+COUNTRY_CURRENCY: dict[str, str] = {
+    "GB": "GBP", "US": "USD", "SG": "SGD", "KR": "KRW", "TW": "TWD",
+    **dict.fromkeys(("AT", "BE", "HR", "CY", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV",
+                     "LT", "LU", "MT", "NL", "PT", "SK", "SI", "ES"), "EUR"),
+}
+
+
+def default_currency(country: str) -> str:
+    """The usual currency of a country ("" where we do not presume one)."""
+    return COUNTRY_CURRENCY.get((country or "").upper(), "")
+
+
 def is_currency(code: str) -> bool:
     return bool(code) and pycountry.currencies.get(alpha_3=code.upper()) is not None
 

@@ -179,6 +179,20 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
     return assessment
 
 
+@transaction.atomic
+def assessment_set_plan_targets(*, assessment: Assessment, targets: Mapping[str, int]) -> Assessment:
+    """Store the bands the firm aims for; only the plan reads them, so a submitted assessment's
+    scores and answers stay as they were."""
+    spec = assessment.framework.spec
+    for key, band in targets.items():
+        if key not in spec.dimensions or not isinstance(band, int) or not 0 <= band <= 5:
+            raise ValidationError("Choose a band from 0 to 5 for a known dimension.",
+                                  code="invalid_target")
+    assessment.plan_targets = dict(targets)
+    assessment.save(update_fields=["plan_targets", "updated_at"])
+    return assessment
+
+
 def resume_link_send(*, assessment: Assessment, token: str) -> None:
     """Email the private resume link to the firm's contact, if it gave one."""
     if not assessment.contact_email:

@@ -64,22 +64,24 @@ def test_evaluate_answers_per_the_document(api_schema):
     response = call_validated(api_schema, "/evaluate", "POST", body=BODY)
     assert response.status_code == 200
     answer = response.json()
-    assert set(answer) == {"framework_version", "scores", "priorities", "matches",
-                           "near_misses"}
+    assert set(answer) == {"framework_version", "scores", "priorities", "matches", "tools",
+                           "near_misses", "plan"}
     assert answer["scores"]["dimensions"]["facility_automation"] is None
     assert answer["scores"]["overall"] == pytest.approx(0.5)
     assert [p["rank"] for p in answer["priorities"]] == [1, 2]
     pilot = next(m for m in answer["matches"] if m["programme"] == "made-smarter-nw-adoption-pilot")
-    assert set(pilot) == {"programme", "name", "country", "relevance", "reasons"}
+    assert set(pilot) == {"programme", "name", "country", "relevance", "reasons", "status",
+                          "status_checked_on", "stale", "conditions"}
     assert pilot["country"] == "GB" and 0 <= pilot["relevance"] <= 1
     assert "You are in the North West, where it runs." in pilot["reasons"]
 
 
-def test_evaluate_today_turns_the_pilot_into_a_closed_near_miss(api_schema):
+def test_evaluate_today_drops_the_closed_pilot_from_matches_and_near_misses(api_schema):
+    # A programme that closed years ago is history, not something the firm can act on.
     body = {k: v for k, v in BODY.items() if k != "as_of"}
     answer = call_validated(api_schema, "/evaluate", "POST", body=body).json()
-    near = {n["programme"]: n["blockers"] for n in answer["near_misses"]}
-    assert [b["code"] for b in near["made-smarter-nw-adoption-pilot"]] == ["closed"]
+    listed = {m["programme"] for m in answer["matches"] + answer["near_misses"]}
+    assert "made-smarter-nw-adoption-pilot" not in listed
 
 
 def test_programmes_list_and_detail_per_the_document(api_schema):
@@ -92,6 +94,11 @@ def test_programmes_list_and_detail_per_the_document(api_schema):
                          path_parameters={"slug": "us-mep"}).json()
     assert one["eligibility"]["max_employees"] == 499
     assert one["source"]["facts_as_of"] == "2026-01-15"  # its newest fact: the FY2026 bill
+    ohio = next(r for r in one["regional_status"] if r["region"] == "OH")
+    assert ohio["status"] == "suspended" and ohio["status_checked_on"]
+    assert one["status"] in {"open", "unknown"} and one["open_now"] is (one["status"] == "open"
+                                                                         and not one["stale"])
+    assert all(source["read_on"] for source in one["source"]["dated"])
     missing = call_validated(api_schema, "/programmes/{slug}", "GET",
                              path_parameters={"slug": "no-such"})
     assert missing.status_code == 404

@@ -172,7 +172,7 @@ def test_top_priority_matches_an_independent_computation(framework, client):
     priorities = element_text(page, "priorities")
     positions = [priorities.index(spec.dimensions[k].name) for k in ranked[:5]]
     assert positions == sorted(positions)
-    assert f"impact {impact(ranked[0]):.2f}" in priorities
+    assert f"Impact {impact(ranked[0]):.2f}" in priorities
 
 
 # --- Read-only after submission, re-assessment ------------------------------------------------
@@ -329,7 +329,9 @@ PROFILE_CASES = [
     ("employees", {"employees": None}, "This field is required."),
     ("region", {"region": "Narnia"}, "“Narnia” is not a region of this country."),
     ("region", {"country": "US", "region": "ZZ"}, "“ZZ” is not a region of this country."),
-    ("turnover_currency", {"turnover_currency": ""}, "Choose the currency of your turnover."),
+    # A GB firm gets GBP by default; Japan has no default here, so the firm must choose.
+    ("turnover_currency", {"country": "JP", "region": "", "turnover_currency": ""},
+     "Choose the currency of your turnover."),
 ]
 PROFILE_IDS = ["headcount-0", "headcount-text", "headcount-missing", "region-gb", "region-us",
                "turnover-no-currency"]

@@ -42,13 +42,13 @@ FIRM = FirmProfile(country="GB", region="North West", employees=45, sector="25",
 
 
 def codes(profile: FirmProfile, record: ProgrammeRecord = PILOT, day: datetime.date = DAY):
-    blockers, _ = check_eligibility(profile, record, day)
+    blockers, _reasons, _conditions = check_eligibility(profile, record, day)
     return [b.code for b in blockers]
 
 
 def test_a_qualifying_firm_has_no_blockers_and_reasons_in_plain_words():
-    blockers, reasons = check_eligibility(FIRM, PILOT, DAY)
-    assert blockers == []
+    blockers, reasons, conditions = check_eligibility(FIRM, PILOT, DAY)
+    assert blockers == [] and conditions == []
     assert "You are in the North West, where it runs." in reasons
     assert "You have 45 employees, within its limit of 249." in reasons
 
@@ -77,7 +77,7 @@ def test_blocker_codes_are_the_designed_ones():
 
 
 def test_region_blocker_names_both_regions():
-    blockers, _ = check_eligibility(
+    blockers, _reasons, _conditions = check_eligibility(
         FirmProfile(**{**FIRM.__dict__, "region": "West Midlands"}), PILOT, DAY
     )
     assert blockers[0].message == (
@@ -97,12 +97,13 @@ def test_the_limits_themselves_are_inside():
     assert codes(FIRM, day=PILOT.opens_on) == []
 
 
-def test_turnover_in_another_currency_is_not_compared_and_the_reason_says_so():
+def test_turnover_in_another_currency_is_not_compared_and_the_condition_says_so():
     profile = FirmProfile(**{**FIRM.__dict__, "turnover": Decimal("900000000"),
                              "turnover_currency": "EUR"})
-    blockers, reasons = check_eligibility(profile, PILOT, DAY)
+    blockers, _reasons, conditions = check_eligibility(profile, PILOT, DAY)
     assert blockers == []
-    assert any("we do not convert currencies" in r for r in reasons)
+    assert conditions == ["Check that your turnover is at most GBP 40,000,000: yours is in EUR "
+                          "and we do not convert currencies."]
 
 
 def test_either_limit_is_enough_when_the_programme_says_so():
@@ -181,7 +182,7 @@ def test_a_programme_on_the_firms_top_priority_ranks_higher_and_says_why(spec):
     result = match(FIRM, score(spec, answers), priorities, programmes=[off_it, on_it],
                    as_of=DAY, dimension_names={"facility_intelligence": "Facility Intelligence"})
     assert [m.slug for m in result.matches] == ["on", "off"]
-    assert any("Facility Intelligence (priority 1)" in r for r in result.matches[0].reasons)
+    assert any("Facility Intelligence (your priority 1)" in r for r in result.matches[0].reasons)
 
 
 def test_as_dict_has_the_api_keys(spec):
@@ -189,10 +190,17 @@ def test_as_dict_has_the_api_keys(spec):
     result = match(FIRM, score(spec, answers), prioritise(spec, answers), programmes=[PILOT],
                    as_of=datetime.date(2022, 1, 1))
     body = result.as_dict()
-    assert body["matches"] == []
-    assert body["near_misses"] == [{
+    assert body == {"matches": [], "tools": [], "near_misses": []}  # closed is history
+    assert [n.slug for n in result.history] == ["pilot"]
+    assert result.history[0].blockers[0].message == (
+        "It closed on 30 April 2021, before 1 January 2022."
+    )
+    early = match(FIRM, score(spec, answers), prioritise(spec, answers), programmes=[PILOT],
+                  as_of=datetime.date(2018, 10, 1)).as_dict()
+    assert early["near_misses"] == [{
         "programme": "pilot",
         "name": "Regional pilot",
-        "blockers": [{"code": "closed",
-                      "message": "It closed on 30 April 2021, before 1 January 2022."}],
+        "blockers": [{"code": "not_yet_open",
+                      "message": "It opens on 1 November 2018; as of 1 October 2018 it is not "
+                                 "yet open."}],
     }]

@@ -68,6 +68,11 @@ def qualifying(record: ProgrammeRecord) -> FirmProfile:
 
 
 def date_blocker(record: ProgrammeRecord, day: datetime.date) -> set[str]:
+    """The blocker that time puts in the way: a status confirmed not running by ``day`` (the
+    country-wide one: these firms give no region that has its own), else the recorded dates."""
+    confirmed = record.status_checked_on is not None and record.status_checked_on <= day
+    if confirmed and record.status in {"closed", "paused", "suspended"}:
+        return {"closed"}
     if record.opens_on and day < record.opens_on:
         return {"not_yet_open"}
     if record.closes_on and day > record.closes_on:
@@ -130,8 +135,9 @@ def test_a_firm_that_meets_every_rule_qualifies(spec, records, slug, when):
         assert result.matches == []
         assert set(result.near_misses[0].codes) == expected
     else:
-        assert [m.slug for m in result.matches] == [slug]
-        assert result.matches[0].reasons
+        found = result.matches + result.tools  # a self-assessment is listed apart, as a tool
+        assert [m.slug for m in found] == [slug]
+        assert found[0].reasons
 
 
 @pytest.mark.parametrize("when", DAYS)
@@ -192,7 +198,8 @@ def test_all_programmes_together_split_into_matches_and_near_misses(spec, record
     answers = dict.fromkeys(spec.dimension_keys, 2)
     result = match(firm, score(spec, answers), prioritise(spec, answers),
                    programmes=list(records.values()), as_of=NOTE_DAY)
-    assert len(result.matches) + len(result.near_misses) == len(records)
-    assert {"sg-siri", "sg-model-factories", "sg-tech-depot"} <= {m.slug for m in result.matches}
+    assert len(result.matches) + len(result.tools) + len(result.near_misses) == len(records)
+    assert {"sg-model-factories", "sg-tech-depot"} <= {m.slug for m in result.matches}
+    assert "sg-siri" in {t.slug for t in result.tools}
     relevances = [m.relevance for m in result.matches]
     assert relevances == sorted(relevances, reverse=True)

@@ -83,7 +83,9 @@ def test_bulk_evaluation_reports_bad_rows_and_keeps_the_good(loaded, tmp_path, f
     assert list(results["company_name"]) == ["Bolton Brackets", "Ohio Gears"]
     assert list(results["line"]) == ["2", "4"]
     assert "made-smarter-nw-adoption-pilot" in results.loc[0, "matches"]
-    assert "us-mep" in results.loc[1, "matches"]
+    # Evaluated today: MEP is suspended in Ohio (December 2025), so TechCred, not MEP.
+    assert "us-ohio-techcred" in results.loc[1, "matches"].split(";")
+    assert "us-mep" not in results.loc[1, "matches"].split(";")
 
 
 def test_bulk_evaluation_refuses_a_file_that_is_not_a_table(loaded, tmp_path):

@@ -39,3 +39,22 @@ def withdraw(request: HttpRequest, assessment, organisation_slug: str) -> HttpRe
     services.share_withdraw(assessment=assessment, organisation=organisation)
     messages.success(request, f"{organisation.name} can no longer see this assessment.")
     return redirect(_back(assessment))
+
+
+@require_POST
+@holder_view
+def share_again(request: HttpRequest, assessment) -> HttpResponse:
+    """Share a re-assessment with the organisations the previous one was shared with."""
+    try:
+        shares = services.share_like_previous(assessment=assessment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if shares:
+            names = ", ".join(share.organisation.name for share in shares)
+            messages.success(request, f"Shared with {names}, as your previous assessment was. "
+                                      "You can withdraw it at any time.")
+        else:
+            messages.info(request, "There was nothing new to share: the organisations your "
+                                   "previous assessment was shared with already see this one.")
+    return redirect(_back(assessment))

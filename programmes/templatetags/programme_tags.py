@@ -39,3 +39,19 @@ def region_names(regions: list[str], country: str) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.0f}%"
+
+
+@register.filter
+def cost_range(cost) -> str:
+    """A plan's cost range as an owner reads it ("£3,000 to £15,000")."""
+    from programmes.planning import cost_text
+
+    return cost_text(cost) if cost is not None else ""
+
+
+@register.filter
+def funding_phrase(funding) -> str:
+    """What one programme would do for one plan project, in a phrase."""
+    from programmes.planning import funding_text
+
+    return funding_text(funding)

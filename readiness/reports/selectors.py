@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from programmes.matching import MatchResult
 from programmes.models import Programme
-from programmes.selectors import matches_for_assessment
+from programmes.planning import owner_summary
+from programmes.selectors import matches_for_assessment, plan_for_assessment
+from programmes.usecases import load_usecases
 from readiness.charts import radar_chart
-from readiness.framework import FrameworkSpec
+from readiness.framework import BandSpec, DimensionSpec, FrameworkSpec
 from readiness.models import Assessment
 from readiness.prioritisation import explain
 from readiness.selectors import AssessmentResults, assessment_results
@@ -28,7 +30,7 @@ from readiness.selectors import AssessmentResults, assessment_results
 TOP_PRIORITIES = 5
 SUMMARY_COUNT = 3
 # Bump when the report's layout changes in a way that should replace stored PDFs.
-REPORT_LAYOUT_VERSION = 1
+REPORT_LAYOUT_VERSION = 2
 # What the report shows of an advisor's note (see ``advisor_notes_for``).
 
 # Where a firm stands, in plain words, by the whole band of its overall score.
@@ -45,6 +47,20 @@ STANDING: dict[int, str] = {
 }
 
 
+def sector_band_spec(sector: str):
+    """``dim.band_spec`` with the description in the words of the firm's sector family (a food
+    firm reads about ovens and recipes, not lathes), where the use-case library has them."""
+    library = load_usecases()
+    family = library.family_of(sector)
+
+    def band_spec(dim: DimensionSpec, band: int | None) -> BandSpec | None:
+        spec = dim.band_spec(band)
+        text = library.band_description(dim.key, band, family)
+        return BandSpec(spec.band, spec.title, text) if spec is not None and text else spec
+
+    return band_spec
+
+
 def results_context(
     assessment: Assessment,
     *,
@@ -54,14 +70,15 @@ def results_context(
     """What the results page shows: scores, chart, every dimension, top priorities, matches."""
     data = results or assessment_results(assessment)
     spec = data.spec
+    band_spec = sector_band_spec(assessment.sector)
     dimension_rows = []
     for key, dim in spec.dimensions.items():
         band = data.scores.dimensions[key]
         dimension_rows.append({
             "dim": dim,
             "band": band,
-            "current": dim.band_spec(band),
-            "next": dim.band_spec(band + 1) if band is not None and band < 5 else None,
+            "current": band_spec(dim, band),
+            "next": band_spec(dim, band + 1) if band is not None and band < 5 else None,
             "pillar": spec.pillars[dim.pillar],
             "evidence": data.evidence.get(key, ""),
             # ``evidence`` has a key for every saved answer, "not applicable" included.
@@ -69,10 +86,13 @@ def results_context(
         })
     priorities = [
         {"priority": p, "dim": spec.dimensions[p.dimension], "why": explain(spec, p),
-         "next": spec.dimensions[p.dimension].band_spec(p.band + 1) if p.band < 5 else None,
+         "next": band_spec(spec.dimensions[p.dimension], p.band + 1) if p.band < 5 else None,
          "source": data.target_source[p.dimension]}
         for p in data.priorities[:TOP_PRIORITIES]
     ]
+    match_result = matches_for_assessment(assessment, results=data, as_of=as_of)
+    plan = plan_for_assessment(assessment, results=data, match_result=match_result)
+    overall = data.scores.overall
     return {
         "assessment": assessment,
         "spec": spec,
@@ -81,7 +101,11 @@ def results_context(
         "dimension_rows": dimension_rows,
         "priorities": priorities,
         "chart": radar_chart(spec, data.scores.dimensions),
-        "match_result": matches_for_assessment(assessment, results=data, as_of=as_of),
+        "match_result": match_result,
+        "plan": plan,
+        "owner_summary": owner_summary(
+            firm_name=assessment.company_name, plan=plan,
+            standing=STANDING[int(overall)] if overall is not None else None),
         "block_rows": [(b, data.scores.blocks[b.key],
                         [(spec.pillars[p], data.scores.pillars[p]) for p in b.pillars])
                        for b in spec.blocks],
@@ -224,8 +248,7 @@ def report_context(
         "strongest": [(spec.dimensions[k], b) for k, b in strongest],
         "weakest": [(spec.dimensions[k], b) for k, b in weakest],
         "profile_is_level": level,
-        "strongest_block": max(blocks, key=lambda bs: bs[1], default=None),
-        "weakest_block": min(blocks, key=lambda bs: bs[1], default=None),
+        **_block_contrast(blocks),
         "answered_count": len(answered),
         "not_applicable": [spec.dimensions[k] for k, b in data.scores.dimensions.items()
                            if b is None],
@@ -237,6 +260,19 @@ def report_context(
         "progress": progress_since_previous(assessment, spec, organisation_id=organisation_id),
         "framework": assessment.framework,
     }
+
+
+# Blocks are called strongest and weakest only when they differ by at least half a band: a 0.1
+# difference between self-rated means says nothing (user trial D12).
+BLOCK_CONTRAST = 0.5
+
+
+def _block_contrast(blocks: list[tuple[Any, float]]) -> dict[str, Any]:
+    strongest = max(blocks, key=lambda bs: bs[1], default=None)
+    weakest = min(blocks, key=lambda bs: bs[1], default=None)
+    if strongest is None or weakest is None or strongest[1] - weakest[1] < BLOCK_CONTRAST:
+        return {"strongest_block": None, "weakest_block": None}
+    return {"strongest_block": strongest, "weakest_block": weakest}
 
 
 def programme_facts(slugs: list[str]) -> dict[str, ProgrammeFacts]:
@@ -320,6 +356,8 @@ def report_fingerprint(context: dict[str, Any]) -> str:
         "progress": ([str(context["progress"].previous_date),
                       [[r[0].key, r[1], r[2]] for r in context["progress"].rows]]
                      if context.get("progress") else None),
+        "plan": context["plan"].as_list(),
+        "plan_targets": assessment.plan_targets,
         "notes": [[n.author, n.organisation, n.created_at.isoformat(), n.text, list(n.actions),
                    n.internal]
                   for n in context["advisor_notes"]],

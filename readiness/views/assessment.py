@@ -237,8 +237,12 @@ def results(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     if assessment.is_draft:
         messages.info(request, "Submit your assessment to see its results.")
         return redirect("readiness:review", public_id=assessment.public_id)
+    from readiness.views.plan import plan_page_context  # it imports holder_view from here
+
+    context = results_context(assessment)
     return render(request, "readiness/results.html", {
-        **results_context(assessment),
+        **context,
+        **plan_page_context(assessment, context),
         "resume_link": _resume_link(request, assessment),
     })
 
