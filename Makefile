@@ -10,10 +10,11 @@ export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test system-run system-test install setup data lint migrations-check pytest serve bench bench-report bench-load fuzz security reset-local-db clean
 
-run: setup ## set everything up and serve the app on http://127.0.0.1:8000 (with a task worker)
+run: setup ## set everything up and serve the app on http://127.0.0.1:8000 (with the task workers)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(MANAGE) db_worker --queue-name default >/dev/null 2>&1 & \
+	  $(MANAGE) task_worker --queue-name default >/dev/null 2>&1 & \
+	  $(MANAGE) task_worker --backend reports --queue-name default >/dev/null 2>&1 & \
 	  $(MANAGE) runserver $(HOST):$(PORT) --noreload
 
 setup: system-run install data

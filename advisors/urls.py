@@ -11,12 +11,12 @@ from advisors.views import (
     two_factor,
     workspace,
 )
-from config.ratelimit import rate_limit
+from config.ratelimit import login_throttle, rate_limit
 
 app_name = "advisors"
 
 urlpatterns = [
-    path("login/", rate_limit("login", methods=("POST",))(auth_views.LoginView.as_view(
+    path("login/", login_throttle(auth_views.LoginView.as_view(
         template_name="advisors/login.html", redirect_authenticated_user=True)), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", two_factor.two_factor, name="two_factor"),
@@ -45,6 +45,8 @@ urlpatterns = [
     path("cases/<int:share_id>/referrals/<int:referral_id>/", referrals.update_referral,
          name="update_referral"),
     path("cases/<int:share_id>/report.pdf", reports.case_report, name="case_report"),
+    path("cases/<int:share_id>/report/", reports.case_report_progress,
+         name="case_report_progress"),
     path("reports/", reports.bundle_request, name="bundle_request"),
     path("reports/<uuid:public_id>/", reports.bundle_status, name="bundle"),
     path("reports/<uuid:public_id>/download/", reports.bundle_download, name="bundle_download"),

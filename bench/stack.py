@@ -173,9 +173,14 @@ def app_server(env: dict[str, str], port: int, workers: int, log_dir: Path,
                     "config.wsgi:application"], server_env, log_dir / f"gunicorn-{port}.log")
 
 
-def task_worker(env: dict[str, str], log_dir: Path, worker_id: str) -> Process:
-    return Process([PYTHON, "manage.py", "db_worker", "--queue-name", "default", "--no-reload",
-                    "--no-startup-delay", "--interval", "0.2", "--worker-id", worker_id],
+def task_worker(env: dict[str, str], log_dir: Path, worker_id: str,
+                backend: str = "default", nice: int = 0) -> Process:
+    """A task worker as scripts/serve runs it: ``--backend reports`` for PDF reports (which
+    scripts/serve runs at ``nice`` 10)."""
+    prefix = ["nice", "-n", str(nice)] if nice else []
+    return Process([*prefix, PYTHON, "manage.py", "task_worker", "--queue-name", "default",
+                    "--no-reload", "--no-startup-delay", "--interval", "0.2",
+                    "--worker-id", worker_id, "--backend", backend],
                    env, log_dir / f"worker-{worker_id}.log")
 
 

@@ -46,3 +46,27 @@ limit_request_field_size = 8190
 # gunicorn's control socket lives at one fixed path per user; two app servers on one machine
 # (the statelessness test, a blue/green switch) would fight over it, and nothing here uses it.
 control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "0") != "1"
+
+
+# A request that outlives DJANGO_REQUEST_DEADLINE (10 s) is ended with a 503 instead of being
+# killed with its worker at `timeout` (config/request_deadline.py, F9). Only for the sync
+# worker: the deadline is a process signal, and gthread workers share one process.
+def post_worker_init(worker):
+    if worker_class == "sync":
+        from config import request_deadline
+
+        request_deadline.install()
+
+
+def pre_request(worker, req):
+    if worker_class == "sync":
+        from config import request_deadline
+
+        request_deadline.arm()
+
+
+def post_request(worker, req, environ, resp):
+    if worker_class == "sync":
+        from config import request_deadline
+
+        request_deadline.disarm()

@@ -21,6 +21,7 @@ process, in a deployment with REDIS_URL; per-process memory otherwise. A refused
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 
@@ -49,14 +50,55 @@ def too_many_requests(request: HttpRequest, rate: str) -> HttpResponse:
     return response
 
 
-def client_address(group: str, request: HttpRequest) -> str:
-    """The client's address as the proxy reports it (RATELIMIT_IP_META_KEY), else REMOTE_ADDR.
+def request_address(request: HttpRequest) -> str:
+    """The client's address as the trusted proxies report it (RATELIMIT_IP_META_KEY), else
+    REMOTE_ADDR. Rate limits and axes' lockouts both key on it.
 
-    A request without one (an in-process WSGI call) shares a single bucket instead of failing.
+    Each proxy appends the address it received the request from to X-Forwarded-For, so only the
+    rightmost RATELIMIT_TRUSTED_PROXIES entries were written by proxies we run; anything left of
+    them came from the client and can say anything (F19). With one proxy that is the rightmost
+    entry. A request without an address (an in-process WSGI call) shares a single bucket.
     """
+    return forwarded_address(request) or "unknown"
+
+
+def forwarded_address(request: HttpRequest) -> str | None:
+    """``request_address`` without the shared fallback: None when there is no valid address
+    (axes stores it in an inet column on PostgreSQL, which refuses anything else)."""
     meta_key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
-    value = request.META.get(meta_key) or request.META.get("REMOTE_ADDR") or "unknown"
-    return value.split(",")[0].strip()
+    value = request.META.get(meta_key) or request.META.get("REMOTE_ADDR") or ""
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    if not entries:
+        return None
+    trusted = max(int(getattr(settings, "RATELIMIT_TRUSTED_PROXIES", 1)), 1)
+    # Fewer entries than proxies: the request skipped some of them; the leftmost is the best.
+    chosen = entries[-trusted] if len(entries) >= trusted else entries[0]
+    try:
+        return str(ipaddress.ip_address(chosen))
+    except ValueError:
+        # Not an address (a misconfigured proxy): the peer's own address is at least real.
+        return request.META.get("REMOTE_ADDR") or None
+
+
+def client_address(group: str, request: HttpRequest) -> str:
+    """django-ratelimit's key function: the request's client address."""
+    return request_address(request)
+
+
+def posted_username(group: str, request: HttpRequest) -> str:
+    """The account a sign-in POST tries, whatever address it comes from (F12)."""
+    username = request.POST.get("username", "").strip().casefold()[:150]
+    return f"user:{username}" if username else f"addr:{request_address(request)}"
+
+
+def login_throttle(view: View) -> View:
+    """Every sign-in form's limits (F12): per client address, and per account across addresses.
+
+    Axes locks an account after repeated failures from one address; the per-account rate stops
+    guessing spread over many addresses (it refuses with 429 for the window, it locks nothing).
+    """
+    per_account = rate_limit("login_account", key=posted_username, methods=("POST",))(view)
+    return rate_limit("login", methods=("POST",))(per_account)
 
 
 def within_limit(request: HttpRequest, name: str, *, key: str) -> bool:

@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.redis_breaker import CircuitBreakerConnection
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.HeadAsGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "config.middleware.NoStoreForSessionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it turns repeated failed logins into a lockout response.
     "axes.middleware.AxesMiddleware",
@@ -98,6 +103,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 OTP_TOTP_ISSUER = "Readiness Compass"
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The same client address as the rate limits (behind a proxy, not the proxy's own, F12, F19).
+AXES_CLIENT_IP_CALLABLE = "config.ratelimit.forwarded_address"
 AXES_LOCKOUT_TEMPLATE = "advisors/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -143,10 +150,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast (and show the 503 page) when PostgreSQL is unreachable instead of letting every
-    # worker hang on a connect until the proxy times out.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    # worker hang until gunicorn kills it (F9): connect_timeout bounds a connect; a PostgreSQL
+    # that stops answering on an open connection (a black-holed network, no RST) is dropped by
+    # the kernel once sent data stays unacknowledged for tcp_user_timeout, or once keepalive
+    # probes go unanswered while waiting for a reply; statement_timeout bounds a slow query on
+    # the server. All well under gunicorn's 30 s timeout. These are libpq parameters.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")))
+    _pg_options.setdefault("keepalives", 1)
+    _pg_options.setdefault("keepalives_idle", int(os.environ.get("DJANGO_DB_KEEPALIVE_IDLE", "5")))
+    _pg_options.setdefault("keepalives_interval", 2)
+    _pg_options.setdefault("keepalives_count", 2)
+    _pg_options.setdefault(
+        "tcp_user_timeout", int(os.environ.get("DJANGO_DB_TCP_USER_TIMEOUT_MS", "5000"))
     )
+    _statement_timeout_ms = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT_MS", "15000"))
+    _pg_options.setdefault("options", f"-c statement_timeout={_statement_timeout_ms}")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -164,16 +183,19 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": redis_timeout,
                 "SOCKET_TIMEOUT": redis_timeout,
                 "IGNORE_EXCEPTIONS": True,
+                # After one timeout, calls fail at once for a few seconds instead of each
+                # waiting again (config/redis_breaker.py).
+                "CONNECTION_POOL_KWARGS": {"connection_class": CircuitBreakerConnection},
             },
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    # Sessions are read from Redis and written through to the database, so that a Redis restart
-    # or eviction does not sign advisors out or drop a firm's link from its session.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database only, with or without Redis. A cached copy in Redis (cached_db)
+# outlived a sign-out made while Redis was unreachable and came back with it (F11); one
+# primary-key read per request is the price of a sign-out that always holds.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Rate limits (config/ratelimit.py) count in the default cache: Redis (shared by every app
 # process, atomic INCR) when REDIS_URL is set, else per-process memory. django_ratelimit is not
@@ -183,6 +205,9 @@ RATELIMIT_USE_CACHE = "default"
 # Behind a load balancer REMOTE_ADDR is the balancer; name the header that carries the client
 # address as the balancer sets it (e.g. HTTP_X_REAL_IP). Unset: REMOTE_ADDR.
 RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_RATELIMIT_IP_META_KEY") or None
+# How many proxies of ours append to that header (X-Forwarded-For): the client address is that
+# many entries from the right; entries further left are the client's own claims.
+RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1"))
 RATELIMIT_ENABLE = env_bool("DJANGO_RATELIMIT_ENABLE", default=True)
 # While the counters' cache is unreachable, let requests through rather than refuse every
 # login and link lookup; axes' lockout after failed logins lives in the database and still holds.
@@ -202,6 +227,8 @@ RATELIMITS = _rates({
     # Resume-link lookups: a person opens or pastes a link a few times; guessing needs millions.
     "resume": "30/m",
     "login": "10/m",
+    # Sign-in attempts at one account from all addresses together (F12).
+    "login_account": "30/h",
     "password_reset": "5/m",
     "api": "120/m",
     "pdf": "20/m",
@@ -213,13 +240,22 @@ RATELIMITS = _rates({
     # Emails to one address, whoever asks (confirmations, account links, replaced links share
     # one budget per address): the service cannot be used to bomb a mailbox.
     "email": "3/h",
+    # PDFs a client may have rendered (a stored, current copy is served without counting, F8).
+    "pdf_render": "20/h",
 })
 
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
-    }
+    },
+    # PDF reports a firm or an advisor is waiting for (F8), on a worker of their own
+    # (`task_worker --backend reports`): it renders one at a time, so PDFs never take more than
+    # one core however many clients ask, and never wait behind a large ZIP bundle.
+    "reports": {
+        "BACKEND": os.environ.get("DJANGO_REPORT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    },
 }
 # A task RUNNING for longer than this is taken as orphaned by a dead worker and marked failed by
 # `manage.py reap_stale_tasks` (django-tasks-db has no heartbeat; see docs/deploy.md).
@@ -325,6 +361,14 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+# Nothing here uses the browser's devices or sensors: deny them all to every frame (F19).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in ("accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+                    "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone",
+                    "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+                    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -346,6 +390,11 @@ if IS_PRODUCTION:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     # Only for a plain-HTTP loopback run of the production stack (bench/): never in a deployment.
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
+
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability, e.g.
+# "mailto:security@example.org,https://example.org/report"; unset, the file is not served.
+SECURITY_CONTACTS = env_list("DJANGO_SECURITY_CONTACT")
+SECURITY_POLICY_URL = os.environ.get("DJANGO_SECURITY_POLICY_URL", "")
 
 # How long a draft's private resume link stays valid after the last save.
 RESUME_LINK_MAX_AGE_DAYS = int(os.environ.get("READINESS_RESUME_LINK_DAYS", "180"))

@@ -1,9 +1,14 @@
+import datetime
+
+from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from advisors.urls import firm_urlpatterns as firm_sharing_urls
+from config.ratelimit import login_throttle
 
 
 @require_GET
@@ -13,8 +18,31 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability. The contact is the operator's (an address or
+    URL in DJANGO_SECURITY_CONTACT); without one there is nothing true to publish: 404."""
+    contacts = settings.SECURITY_CONTACTS
+    if not contacts:
+        raise Http404("No security contact configured.")
+    # RFC 9116 asks for an expiry under a year ahead, so that a stale file is not trusted.
+    expires = timezone.now().replace(microsecond=0) + datetime.timedelta(days=180)
+    lines = [f"Contact: {contact}" for contact in contacts]
+    lines += [
+        f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: en",
+        f"Canonical: {settings.SITE_URL.rstrip('/')}/.well-known/security.txt",
+    ]
+    if settings.SECURITY_POLICY_URL:
+        lines.append(f"Policy: {settings.SECURITY_POLICY_URL}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
+    # The admin's sign-in is throttled like the others (F12); admin.site.urls has it unwrapped.
+    path("admin/login/", login_throttle(admin.site.login)),
     path("admin/", admin.site.urls),
     path("programmes/", include("programmes.urls")),
     path("api/v1/", include("programmes.api_urls")),

@@ -7,7 +7,7 @@ import datetime
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from programmes.forms import ProgrammeAdminForm
 from programmes.models import STALE_AFTER_DAYS, Institution, Programme, Status
 from programmes.services import COLUMNS, MAX_IMPORT_BYTES, programmes_frame, programmes_import
 from programmes.templatetags.programme_tags import country_label, region_names, sector_names
-from readiness.spreadsheets import spreadsheet_response
+from readiness.spreadsheets import CONTENT_TYPES, spreadsheet_response
 
 
 class OpenNowFilter(admin.SimpleListFilter):
@@ -171,6 +171,12 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
         return self._export(queryset, "xlsx")
 
     def export_view(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        # An unknown format is a 404, not a KeyError (F13); staff without the view permission
+        # (an advisor manager) get what the admin gives them everywhere else: 403.
+        if fmt not in CONTENT_TYPES:
+            raise Http404
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         return self._export(self.get_queryset(request), fmt)
 
     # Import ------------------------------------------------------------------------------------

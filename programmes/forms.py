@@ -79,7 +79,10 @@ def _sector(item: str) -> list[str]:
     # "10-33" is shorthand for a range of divisions, e.g. all of manufacturing.
     if "-" in item:
         low, _sep, high = item.partition("-")
-        if not (low.strip().isdigit() and high.strip().isdigit()):
+        # Divisions have two digits: anything longer is refused before the range is expanded,
+        # so "0-99999999" costs nothing instead of building a list of 10^8 codes (F13).
+        low, high = low.strip(), high.strip()
+        if not (low.isdigit() and high.isdigit() and len(low) <= 2 and len(high) <= 2):
             raise ValidationError("bad range")
         divisions = [f"{n:02d}" for n in range(int(low), int(high) + 1)]
         if not divisions or any(d not in ISIC_DIVISIONS for d in (divisions[0], divisions[-1])):
@@ -119,7 +122,8 @@ class OtherSourcesField(forms.Field):
         if isinstance(value, str):
             try:
                 value = json.loads(value)
-            except ValueError as error:
+            except (ValueError, RecursionError) as error:
+                # RecursionError: a cell of "[[[[..." nested deeper than the parser's stack (F13).
                 raise ValidationError(_('Give a JSON list like [{"title": ..., "url": ...}].'),
                                       code="json") from error
         if not isinstance(value, list) or not all(
@@ -193,8 +197,9 @@ class ProgrammeRowForm(forms.Form):
     eligible_countries = ListField(check=_country)
     eligible_regions = ListField()
     eligible_sectors = ListField(check=_sector)
-    min_employees = forms.IntegerField(required=False, min_value=1)
-    max_employees = forms.IntegerField(required=False, min_value=1)
+    # The model's PositiveIntegerField holds at most 2^31 - 1 on every database (F13).
+    min_employees = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    max_employees = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     max_turnover = forms.DecimalField(required=False, min_value=0, max_digits=18,
                                       decimal_places=2)
     max_turnover_currency = forms.CharField(required=False, max_length=3)

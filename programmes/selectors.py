@@ -94,6 +94,9 @@ def programme_countries() -> list[str]:
 
 
 def programme_get(*, slug: str) -> Programme | None:
+    # No slug holds a NUL, and PostgreSQL refuses to compare text containing one (F16).
+    if "\x00" in slug:
+        return None
     return (
         Programme.objects.prefetch_related("kinds", "institutions").filter(slug=slug).first()
     )

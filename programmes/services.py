@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,9 @@ JSON_COLUMNS = frozenset({"other_sources", "status_source", "regional_status", "
                           "delivery", "sources"})
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
+# An XLSX is a ZIP: 5 MB of it can unpack to gigabytes of XML. What it unpacks to is read from
+# the ZIP's directory and refused above this before any XML is parsed (F13).
+MAX_IMPORT_UNPACKED_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -178,12 +182,16 @@ def read_table(*, name: str, content: bytes) -> list[dict[str, str]]:
         if suffix == ".xlsx":
             if not content.startswith(b"PK"):
                 raise ValueError("not a zip container")
-            frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False)
+            _check_unpacked_size(content)
+            # nrows: the parser stops one row past the cap instead of reading millions first.
+            frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False,
+                                  nrows=MAX_IMPORT_ROWS + 1)
         elif suffix == ".csv":
             text = content.decode("utf-8-sig")
             if "\x00" in text:
                 raise ValueError("binary content")
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                nrows=MAX_IMPORT_ROWS + 1)
         else:
             raise ValidationError(
                 "Upload a .csv or .xlsx file (this one is %(suffix)s).", code="file_type",
@@ -214,6 +222,26 @@ def read_table(*, name: str, content: bytes) -> list[dict[str, str]]:
         {k: (restore(v.strip()) if isinstance(v, str) else v) for k, v in row.items() if v != ""}
         for row in frame.to_dict(orient="records")
     ]
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a workbook whose ZIP directory declares more than MAX_IMPORT_UNPACKED_BYTES.
+
+    zipfile checks each member's CRC and length against the directory when it is read, so a
+    member cannot unpack to more than it declares here.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile) as error:
+        raise ValueError("not a readable zip container") from error
+    if unpacked > MAX_IMPORT_UNPACKED_BYTES:
+        raise ValidationError(
+            "The workbook unpacks to %(size)s MB, more than the %(max)s MB allowed.",
+            code="too_large_unpacked",
+            params={"size": unpacked // (1024 * 1024),
+                    "max": MAX_IMPORT_UNPACKED_BYTES // (1024 * 1024)},
+        )
 
 
 def programmes_import(*, name: str, content: bytes, dry_run: bool = True) -> ImportReport:

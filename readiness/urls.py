@@ -45,4 +45,6 @@ urlpatterns = [
     path("assessment/<uuid:public_id>/pack/<slug:slug>.pdf", plan_views.pack_pdf,
          name="pack_pdf"),
     path("assessment/<uuid:public_id>/report.pdf", report_views.report_download, name="report"),
+    path("assessment/<uuid:public_id>/report/", report_views.report_progress,
+         name="report_progress"),
 ]

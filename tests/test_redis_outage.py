@@ -69,10 +69,13 @@ def stack_with_own_redis(tmp_path_factory):
     stack.prepare(env)
     port = stack.free_port()
     server = stack.app_server(env, port, 2, work).start()
+    # PDFs are rendered by the reports worker (F8), as in production.
+    renderer = stack.task_worker(env, work, "outage-reports", backend="reports").start()
     try:
         stack.wait_until_up(f"http://127.0.0.1:{port}", server)
         yield f"http://127.0.0.1:{port}", redis_server, database_url, server
     finally:
+        renderer.stop()
         server.stop()
         redis_server.kill()
 
@@ -133,7 +136,15 @@ def test_pdf_and_advisor_pages_work_while_redis_is_down(stack_with_own_redis):
     assert post(session, f"{base}/assessment/{firm}/review/", {}).status_code == 302
     redis_server.kill()
     try:
-        pdf = session.get(f"{base}/assessment/{firm}/report.pdf", timeout=60)
+        # The first request queues the render and sends the firm to its progress page; once
+        # the worker has stored the PDF the same link serves it.
+        pdf_url = f"{base}/assessment/{firm}/report.pdf"
+        pdf = session.get(pdf_url, allow_redirects=False, timeout=60)
+        deadline = time.monotonic() + 120
+        while pdf.status_code == 302 and time.monotonic() < deadline:
+            assert session.get(f"{base}{pdf.headers['Location']}", timeout=30).status_code == 200
+            time.sleep(0.5)
+            pdf = session.get(pdf_url, allow_redirects=False, timeout=60)
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         login = requests.Session()
         page = login.get(f"{base}/advisor/login/", timeout=30)

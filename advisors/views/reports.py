@@ -13,7 +13,7 @@ from advisors.access import advisor_required, share_for_member
 from config.ratelimit import rate_limit
 from readiness.models import Assessment, ReportBundle
 from readiness.reports.services import report_bundle_request
-from readiness.views.reports import report_response
+from readiness.views.reports import report_progress_response, report_response
 
 # A bundle is built in the background, but a cap keeps one request from queueing hours of work.
 MAX_BUNDLE = 200
@@ -24,7 +24,20 @@ MAX_BUNDLE = 200
 @advisor_required
 def case_report(request: HttpRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
-    return report_response(request, share.assessment, organisation_id=share.organisation_id)
+    return report_response(request, share.assessment, organisation_id=share.organisation_id,
+                           progress_url=reverse("advisors:case_report_progress",
+                                                args=[share_id]))
+
+
+@require_GET
+@advisor_required
+def case_report_progress(request: HttpRequest, share_id: int) -> HttpResponse:
+    """Where an advisor waits while the worker renders a case's PDF (F8)."""
+    share = share_for_member(request, share_id)
+    return report_progress_response(
+        request, share.assessment, organisation_id=share.organisation_id,
+        download_url=reverse("advisors:case_report", args=[share_id]),
+        back_url=reverse("advisors:review", args=[share_id]), back_label="Back to the case")
 
 
 @require_POST

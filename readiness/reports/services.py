@@ -83,6 +83,51 @@ def report_get_or_render(
     return ReportFile(rendered.content, filename, rendered.pages, reused=False)
 
 
+def report_stored_current(
+    *, assessment: Assessment, organisation_id: int | None = None
+) -> ReportFile | None:
+    """The stored PDF while it still shows what the report would show now, else None.
+
+    Never renders, so a web request can call it (F8): drafts too are stored by the render task
+    (their fingerprint holds their status and answers, so an edit makes the copy stale).
+    """
+    context = report_context(assessment, organisation_id=organisation_id)
+    audience = f"organisation:{organisation_id}" if organisation_id is not None else ""
+    stored = StoredReport.objects.filter(assessment=assessment, audience=audience).first()
+    if stored is None or stored.fingerprint != report_fingerprint(context):
+        return None
+    try:
+        with stored.file.open("rb") as handle:
+            content = handle.read()
+    except STORAGE_ERRORS:
+        logger.warning("Stored report %s is missing its file", stored.pk)
+        return None
+    filename = report_filename(assessment, on=context["report_date"])
+    return ReportFile(content, filename, stored.pages, reused=True)
+
+
+def report_render_stored(
+    *, assessment: Assessment, organisation_id: int | None = None,
+    fetcher: ReportURLFetcher | None = None,
+) -> ReportFile:
+    """Render the report unless a current copy is stored, and store it, drafts included.
+
+    For the render task (readiness.reports.tasks.render_report): the web request that asked
+    for it then finds the copy with ``report_stored_current``.
+    """
+    current = report_stored_current(assessment=assessment, organisation_id=organisation_id)
+    if current is not None:
+        return current
+    context = report_context(assessment, organisation_id=organisation_id)
+    audience = f"organisation:{organisation_id}" if organisation_id is not None else ""
+    rendered = render_pdf(context, fetcher=fetcher)
+    stored = StoredReport.objects.filter(assessment=assessment, audience=audience).first()
+    _store(assessment=assessment, audience=audience, stored=stored,
+           fingerprint=report_fingerprint(context), rendered=rendered)
+    filename = report_filename(assessment, on=context["report_date"])
+    return ReportFile(rendered.content, filename, rendered.pages, reused=False)
+
+
 def _store(
     *, assessment: Assessment, audience: str, stored: StoredReport | None, fingerprint: str,
     rendered: RenderedPDF,

@@ -7,11 +7,12 @@ import tempfile
 import zipfile
 
 from django.core.files import File
+from django.db import DatabaseError
 from django.tasks import task
 from django.utils import timezone
 
-from readiness.models import ReportBundle
-from readiness.reports.services import report_get_or_render
+from readiness.models import Assessment, ReportBundle
+from readiness.reports.services import report_get_or_render, report_render_stored
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +58,33 @@ def build_report_bundle(bundle_id: int) -> dict:
     except Exception as error:
         logger.exception("Report bundle %s failed", bundle_id)
         where = f" while rendering the report of {current.company_name}" if current else ""
-        ReportBundle.objects.filter(pk=bundle_id).update(
-            status=ReportBundle.Status.FAILED, finished_at=timezone.now(),
-            error=f"The bundle could not be built{where}: {error}"[:2000],
-        )
+        try:
+            ReportBundle.objects.filter(pk=bundle_id).update(
+                status=ReportBundle.Status.FAILED, finished_at=timezone.now(),
+                error=f"The bundle could not be built{where}: {error}"[:2000],
+            )
+        except DatabaseError:
+            # The database itself failed: the worker (task_worker) waits for it and runs the
+            # task again; this bookkeeping must not hide the original error (F9).
+            logger.exception("Could not record the failure of bundle %s", bundle_id)
         raise
     return {"bundle": str(bundle.public_id), "reports": len(assessments)}
+
+
+@task(backend="reports")
+def render_report(assessment_id: int, organisation_id: int | None = None) -> dict:
+    """Render one report and store it, for the page that polls for it (F8).
+
+    Runs on the "reports" task backend, whose worker renders one PDF at a time: however many
+    clients ask, PDFs take one core, never the web workers.
+    """
+    assessment = (Assessment.objects.select_related("framework", "firm")
+                  .filter(pk=assessment_id).first())
+    if assessment is None:  # erased while it waited
+        return {"assessment": assessment_id, "erased": True}
+    report = report_render_stored(assessment=assessment, organisation_id=organisation_id)
+    return {"assessment": str(assessment.public_id), "pages": report.pages,
+            "reused": report.reused}
 
 
 def _unique(name: str, used: set[str]) -> str:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.ratelimit import rate_limit, within_limit
+from config.ratelimit import login_throttle, within_limit
 from readiness import services
 from readiness.models import Assessment, FirmAccount
 from readiness.views.assessment import holder_view, masked
@@ -133,4 +133,4 @@ class FirmLoginView(LoginView):
     next_page = reverse_lazy("readiness:account")  # type: ignore[assignment]  # a lazy URL
 
 
-account_login = rate_limit("login", methods=("POST",))(FirmLoginView.as_view())
+account_login = login_throttle(FirmLoginView.as_view())
