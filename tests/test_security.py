@@ -109,8 +109,15 @@ def test_rate_limit_can_be_switched_off(framework, settings):
     ("https://x.org/resume/tok#frag", f"https://x.org/resume/{REDACTED}#frag"),
     ("POST /resume/ HTTP/1.1", "POST /resume/ HTTP/1.1"),  # the paste form has no token
     ("/assessment/1/pillar/x/", "/assessment/1/pillar/x/"),
+    # F19: a percent-encoded path reaches the same view, so it is redacted too.
+    ('"GET /%72esume/AbC-d_9xyz/ HTTP/1.1"', f'"GET /%72esume/{REDACTED}/ HTTP/1.1"'),
+    ("/%72%65%73%75%6D%65/tok", f"/%72%65%73%75%6D%65/{REDACTED}"),
+    # F17: what an advisor searched for (a firm's name) stays out of the access log.
+    ('"GET /advisor/?q=ZQERASE1&sector=10 HTTP/1.1"',
+     f'"GET /advisor/?q={REDACTED}&sector=10 HTTP/1.1"'),
+    ("/advisor/?sort=firm&q=Acme%20Ltd", f"/advisor/?sort=firm&q={REDACTED}"),
 ])
-def test_redact(text, expected):
+def test_f17_f19_redact(text, expected):
     assert redact(text) == expected
 
 
