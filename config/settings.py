@@ -393,6 +393,10 @@ if IS_PRODUCTION:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     # Only for a plain-HTTP loopback run of the production stack (bench/): never in a deployment.
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
+    if SESSION_COOKIE_SECURE:
+        # __Host-: the browser keeps them only if set over HTTPS for this exact host and path /,
+        # so no sibling subdomain can plant or overwrite them (security review F19).
+        SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
 
 # /.well-known/security.txt (RFC 9116): where to report a vulnerability, e.g.
 # "mailto:security@example.org,https://example.org/report"; unset, the file is not served.

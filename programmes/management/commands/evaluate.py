@@ -32,6 +32,10 @@ class Command(BaseCommand):
         text = self._read(options["file"])
         try:
             payload = json.loads(text)
+        except RecursionError as error:  # F19: deeply nested input is bad input, not a crash
+            raise CommandError(json.dumps(
+                {"errors": {"body": ["The JSON is nested too deeply to be a firm's data."]}}
+            )) from error
         except ValueError as error:
             raise CommandError(
                 json.dumps({"errors": {"body": [f"Malformed JSON: {error}"]}})
