@@ -269,7 +269,7 @@ def analytics(frame: pd.DataFrame, spec: FrameworkSpec, *, as_of: datetime.date 
     for row in frame.itertuples(index=False):  # a row has the profile fields of an assessment
         profile = profile_of(row)
         for record in records:
-            blockers, _ = check_eligibility(profile, record, day)
+            blockers = check_eligibility(profile, record, day)[0]
             if not blockers:
                 counts[record.slug] += 1
     programme_matches = pd.DataFrame(

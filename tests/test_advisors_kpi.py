@@ -45,7 +45,7 @@ def test_the_kpi_page_and_exports_count_this_months_work_of_this_organisation(fr
     programme = Programme.objects.create(slug="grant", name="Adoption Grant", country="GB",
                                          summary="A grant.", source_title="Test",
                                          facts_as_of=datetime.date(2026, 11, 30))
-    programme.kinds.add(SupportKind.objects.get(key="grant"))
+    programme.kinds.add(SupportKind.objects.get_or_create(key="grant")[0])
     served, _ = make_submitted(company_name="Served Foods", sector="10", employees=20,
                                region="North West")
     share = services.share_create(assessment=served, organisation=hub)

@@ -107,12 +107,13 @@ def test_a_status_change_rematches_in_the_background_emails_verified_firms_and_f
     changed.status = "suspended"
     changed.status_checked_on = timezone.localdate()
     changed.save()
-    assert DBTaskResult.objects.filter(status="READY").count() == 1  # queued, not yet run
+    rematch = DBTaskResult.objects.filter(task_path__endswith="rematch_after_programme_change")
+    assert rematch.filter(status="READY").count() == 1  # queued, not yet run
     assert mail.outbox == []
 
     run_worker()
 
-    result = DBTaskResult.objects.get()
+    result = rematch.get()
     assert result.status == "SUCCESSFUL", result.traceback
     assert result.return_value == {"checked": 3, "changed": 2, "emailed": 1, "cases_flagged": 1}
     # Only the verified firm whose matches changed is written to; Wales was never eligible.

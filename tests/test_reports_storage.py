@@ -66,9 +66,9 @@ def test_new_priority_weights_rerender_and_replace_the_file(
 def test_a_programme_change_rerenders(submitted):
     report_get_or_render(assessment=submitted)
     before = StoredReport.objects.get(assessment=submitted).fingerprint
-    programme = Programme.objects.get(slug="made-smarter-nw-adoption-pilot")
-    programme.closes_on = None
-    programme.opens_on = None
+    # A programme the report shows (matched to this North West manufacturer) changes its offer.
+    programme = Programme.objects.get(slug="made-smarter-adoption-england")
+    programme.summary = "Advice, a roadmap and match-funded projects for manufacturers."
     programme.save()
     assert report_get_or_render(assessment=submitted).reused is False
     assert StoredReport.objects.get(assessment=submitted).fingerprint != before
