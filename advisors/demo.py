@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from advisors.models import Coverage, Membership, Organisation, Referral, Share
 from programmes.models import Programme
 from readiness.models import Answer, Assessment, Firm
-from readiness.reference import GB_REGIONS
+from readiness.reference import GB_REGIONS, default_currency
 from readiness.scoring import score
 from readiness.services import framework_current
 
@@ -166,20 +166,20 @@ def _referrals(rng: random.Random, shares: list[Share]) -> None:
     referrals = []
     for share in shares:
         candidates = by_country.get(share.assessment.country)
-        if not candidates or share.status == Share.Status.NEW or rng.random() > 0.35:
+        if not candidates or share.status == Share.Status.NEW or rng.random() > 0.6:
             continue
         programme = rng.choice(candidates)
         status = rng.choices(statuses, weights=weights)[0]
         funded = status in {"awarded", "project_done", "adopted"}
-        if funded and programme.amount_max is None:
-            status, funded = "applied", False
         when = share.shared_at.date() + datetime.timedelta(days=rng.randint(20, 120))
         referrals.append(Referral(
             share=share, programme=programme, programme_name=programme.name, status=status,
             status_date=min(when, timezone.localdate()),
-            grant_amount=programme.amount_max if funded else None,
-            own_investment=programme.amount_max if funded else None,
-            currency=programme.amount_currency if funded else "",
+            # Support that is not money (advice, a place on a course) is awarded at 0.
+            grant_amount=(programme.amount_max or 0) if funded else None,
+            own_investment=programme.amount_max if funded and programme.amount_max else None,
+            currency=(programme.amount_currency or default_currency(programme.country)) if funded
+            else "",
             note="Synthetic demo referral."))
     bulk_create_with_history(referrals, Referral, batch_size=1000)
 
