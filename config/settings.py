@@ -148,6 +148,12 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    # The test database is a file too, not Django's shared in-memory one: there, a live server's
+    # concurrent requests (an autosave beside a page load) fail at once with "database table is
+    # locked" instead of waiting as on a real SQLite file, which made browser tests flaky under
+    # load. pytest-xdist gives each worker its own file (a suffix on the name).
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", os.environ.get("DJANGO_TEST_DB", str(BASE_DIR / "test-db.sqlite3")))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast (and show the 503 page) when PostgreSQL is unreachable instead of letting every
     # worker hang until gunicorn kills it (F9): connect_timeout bounds a connect; a PostgreSQL

@@ -53,7 +53,8 @@ def test_production_pages_carry_every_security_header(server):
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
-    csrf_cookie = [c for c in response.headers.get_all("Set-Cookie") if c.startswith("csrftoken=")]
+    csrf_cookie = [c for c in response.headers.get_all("Set-Cookie")
+                   if c.startswith("__Host-csrftoken=")]  # F19: host-only, HTTPS-only name
     assert csrf_cookie and "Secure" in csrf_cookie[0] and "SameSite=Lax" in csrf_cookie[0]
 
 
