@@ -175,11 +175,11 @@ def test_results_page_queries_pinned_and_fewer_once_its_body_is_kept(framework):
     path = url("results", assessment)
     drawn = count_queries(lambda: client.get(path))
     kept = count_queries(lambda: client.get(path))
-    # Kept: the holder's page only (session, assessment, sharing panel, referrals, the previous
-    # assessment for progress; SQLite adds one for its transaction handling). Drawn: that and the
+    # Kept: the holder's page only (session, assessment, sharing panel's organisations and
+    # shares, referrals, the previous assessment for progress). Drawn: that and the
     # body's seven reads (answers, targets, weights, institution names, programmes and their
     # kinds, the plan's funding offers; none kept per process inside the test's transaction).
-    assert kept == {"sqlite": 6, "postgresql": 5}[connection.vendor]
+    assert kept == 6
     assert drawn - kept == 7
 
 
