@@ -312,6 +312,15 @@ class Programme(models.Model):
         return self.is_open_on(timezone.localdate())
 
     @property
+    def status_text(self) -> str:
+        """Today's status in a few words, as match cards say it: never "open" unless confirmed
+        within the last year."""
+        from programmes.matching import status_phrase
+
+        return status_phrase(self.status, self.status_checked_on,
+                             self.is_stale_on(timezone.localdate()))
+
+    @property
     def kind_keys(self) -> list[str]:
         return sorted(kind.key for kind in self.kinds.all())
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from programmes.forms import DirectoryFilterForm
-from programmes.matching import delivery_for, status_phrase
+from programmes.matching import delivery_for
 from programmes.selectors import (
     programme_countries,
     programme_get,
@@ -62,8 +62,6 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "programmes/detail.html",
         {"programme": programme, "dimension_names": names, "today": today,
-         "status_text": status_phrase(programme.status, programme.status_checked_on,
-                                      programme.is_stale_on(today)),
          "region": region, "region_name": region_label(programme.country, region) or region,
          "delivery": delivery, "institutions": institutions},
     )
