@@ -73,8 +73,8 @@ bench-load: install ## needs PostgreSQL and Redis on this machine
 	$(BIN)/python bench/load.py
 
 fuzz: install ## thousands of random inputs to every form and API operation: zero 500s
-	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/pytest tests/test_api_fuzz.py tests/test_assessment_views.py \
-	  tests/test_advisors_workspace.py -k "never_fail or fuzz" -q
+	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/pytest tests/reports/test_api_fuzz.py tests/readiness/test_assessment_views.py \
+	  tests/advisors/test_advisors_workspace.py -k "never_fail or fuzz" -q
 
 security: install
 	scripts/security-checks

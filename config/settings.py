@@ -140,7 +140,7 @@ DATABASES = {
 # writes; IMMEDIATE takes the write lock when a transaction begins, so a request's transaction
 # that reads and then writes waits its turn (up to `timeout` seconds) instead of failing with
 # "database is locked" when it finds the worker holding the lock halfway through
-# (tests/test_sqlite_concurrency.py, tests/test_sqlite_worker_journey.py).
+# (tests/system/test_sqlite_concurrency.py, tests/system/test_sqlite_worker_journey.py).
 SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL",
     "transaction_mode": "IMMEDIATE",
@@ -179,7 +179,7 @@ if REDIS_URL:
     # rate-limit counters can start again. So an outage (a restart, a failover) must degrade,
     # not fail: django-redis turns its errors into cache misses (logged), sessions are then read
     # from the database, and rate limits are not counted until Redis is back (below). The short
-    # timeouts keep a black-holed Redis from holding the workers (tests/test_redis_outage.py).
+    # timeouts keep a black-holed Redis from holding the workers (tests/system/test_redis_outage.py).
     redis_timeout = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "1"))
     CACHES = {
         "default": {

@@ -20,7 +20,7 @@ TARGET_PERCENTILE = 0.9
 
 # The share statuses that mean an advisor of the organisation has opened and worked the case
 # (every status of advisors.models.Share.Status but "new"). Named here as strings because
-# readiness sits below advisors and does not import it; tests/test_benchmarks_f6.py checks the
+# readiness sits below advisors and does not import it; tests/readiness/test_benchmarks_f6.py checks the
 # list against the model.
 SHARE_STATUSES_REVIEWED = ("in_review", "action_plan_agreed", "follow_up", "closed")
 

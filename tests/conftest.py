@@ -153,7 +153,7 @@ def _fresh_cache(_cache_of_this_worker):
 @pytest.fixture(autouse=True)
 def _reports_render_inline(settings):
     """PDF reports render inline (Django's ImmediateBackend) so a download answers at once in
-    tests that are about the report; tests/test_f8_report_worker.py puts the real database
+    tests that are about the report; tests/reports/test_f8_report_worker.py puts the real database
     backend back and runs the worker, as production does."""
     settings.TASKS = {**settings.TASKS,
                       "reports": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

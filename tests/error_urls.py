@@ -1,4 +1,4 @@
-"""The site's URLs plus two views that fail the way production fails, for tests/test_error_pages.py:
+"""The site's URLs plus two views that fail the way production fails, for tests/system/test_error_pages.py:
 a database that is locked (OperationalError, as SQLite raises it) and a bug."""
 
 from django.db import OperationalError

@@ -234,7 +234,7 @@ def sign_in(client: Client, user) -> Client:
     """Sign an advisor or staff member in as the pages do: password, then the second factor.
 
     The session is marked as passed through a confirmed authenticator device of the user's, the
-    state that the two-factor page leaves after a right code (tests/test_two_factor.py drives
+    state that the two-factor page leaves after a right code (tests/advisors/test_two_factor.py drives
     that page itself).
     """
     from django_otp import DEVICE_ID_SESSION_KEY

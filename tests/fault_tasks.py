@@ -1,4 +1,4 @@
-"""A task for tests/test_task_worker_fault.py: it blocks long enough to be killed mid-run."""
+"""A task for tests/system/test_task_worker_fault.py: it blocks long enough to be killed mid-run."""
 
 from __future__ import annotations
 

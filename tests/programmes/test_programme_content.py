@@ -20,7 +20,7 @@ from programmes.services import FIXTURE_DIR, programmes_load, read_fixture
 from readiness.prioritisation import prioritise
 from readiness.reference import GB_REGIONS, US_STATES
 from readiness.scoring import score
-from tests.test_matching_programmes import CANONICAL
+from tests.programmes.test_matching_programmes import CANONICAL
 
 STATUSES = {"open", "closed", "paused", "suspended", "unknown"}
 COSTS = {"free", "fee", "membership", "co_funding", "tax_credit", ""}

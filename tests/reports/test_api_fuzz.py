@@ -35,10 +35,10 @@ RANDOM = os.environ.get("FUZZ_RANDOM") is not None
 @pytest.fixture
 def api(db, settings):
     # Thousands of cases from one address would meet the rate limit (tested on its own in
-    # tests/test_rate_limits.py); here every case must reach the API itself.
+    # tests/system/test_rate_limits.py); here every case must reach the API itself.
     settings.RATELIMIT_ENABLE = False
     call_command("load_programmes", verbosity=0)
-    # As in tests/test_api.py: keep the test transaction's connection open across requests.
+    # As in tests/reports/test_api.py: keep the test transaction's connection open across requests.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())

@@ -24,7 +24,7 @@ import requests
 from bench import stack
 from bench.journey import PILLARS, pillar_form, random_answers
 from tests.stackutil import query, unmet
-from tests.test_stateless import post, start_draft
+from tests.system.test_stateless import post, start_draft
 
 
 def stored_answers(database_url: str, public_id: str) -> dict[str, list]:

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from readiness.models import ReportBundle, StoredReport
 from readiness.reports.services import report_bundle_request, report_get_or_render
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted
-from tests.test_reports import load_programmes
+from tests.reports.test_reports import load_programmes
 
 
 def run_worker() -> None:

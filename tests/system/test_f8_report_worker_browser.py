@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.factories import make_submitted, url
-from tests.test_f8_report_worker import run_report_worker
+from tests.reports.test_f8_report_worker import run_report_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

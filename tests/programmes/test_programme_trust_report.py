@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from programmes.selectors import matches_for_assessment
 from readiness.reports.services import report_render
 from tests.factories import make_submitted
-from tests.test_reports import load_programmes
+from tests.reports.test_reports import load_programmes
 
 
 def flat(content: bytes) -> str:

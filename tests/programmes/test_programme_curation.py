@@ -21,7 +21,7 @@ from advisors.models import Coverage, Membership, Organisation, Share
 from programmes.models import Programme
 from programmes.services import programmes_load
 from tests.factories import make_submitted, sign_in
-from tests.test_programme_validation import RECORD, fixture
+from tests.programmes.test_programme_validation import RECORD, fixture
 
 
 def run_worker() -> None:
@@ -156,7 +156,7 @@ def test_the_readme_states_the_oldest_check_computed_from_the_shipped_data(db):
 
     call_command("load_programmes", verbosity=0)
     currency = programme_currency()
-    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md")
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md")
                       .read_text("utf-8").split())
     assert currency.oldest_check is not None
     assert (f"the oldest `status_checked_on` in force is {currency.oldest_check.isoformat()}"

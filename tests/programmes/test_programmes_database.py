@@ -13,7 +13,7 @@ from programmes.selectors import matches_for_assessment, programme_list
 from programmes.services import fixture_paths, programmes_load, read_fixture
 from readiness.selectors import assessment_results
 from readiness.services import answers_save, assessment_start
-from tests.test_matching_programmes import CANONICAL
+from tests.programmes.test_matching_programmes import CANONICAL
 
 
 def test_load_programmes_is_idempotent(loaded):

@@ -16,7 +16,7 @@ from programmes.planning import FundingOffer, build_plan
 from programmes.usecases import load_usecases
 from readiness.prioritisation import prioritise
 from tests.factories import DIMENSION_KEYS, element_text, make_submitted, open_link, url
-from tests.test_reports import load_programmes
+from tests.reports.test_reports import load_programmes
 
 
 def test_a_pack_lists_rules_projects_scores_and_documents(spec):

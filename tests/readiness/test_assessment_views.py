@@ -525,7 +525,7 @@ FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")), deadlin
 @given(st.dictionaries(st.sampled_from(list(TYPED)), junk),
        st.sets(st.sampled_from(list(TYPED))))
 # Every example starts a draft from one client: the per-client limit on starts would answer
-# 429 after the first few (tests/test_anonymous_writes.py checks that limit).
+# 429 after the first few (tests/readiness/test_anonymous_writes.py checks that limit).
 @override_settings(RATELIMITS={**django_settings.RATELIMITS, "start": "1000000/h"})
 def test_profile_never_fails_with_a_server_error(framework, client, overrides, dropped):
     data = {k: v for k, v in (TYPED | overrides).items() if k not in dropped}

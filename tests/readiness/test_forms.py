@@ -82,7 +82,7 @@ def test_region_is_matched_case_insensitively(country, region, expected):
 
 
 def test_turnover_without_currency():
-    # Japan has no default currency here (a GB firm gets GBP: tests/test_forms_typed_numbers.py).
+    # Japan has no default currency here (a GB firm gets GBP: tests/readiness/test_forms_typed_numbers.py).
     form = ProfileForm(profile_post(country="JP", region="", turnover="1000000",
                                     turnover_currency=""))
     assert not form.is_valid()

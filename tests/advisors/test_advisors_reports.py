@@ -61,7 +61,7 @@ def test_notes_reach_the_right_reports(framework):
 def test_advisor_bundle_through_the_worker(framework, settings, tmp_path):
     import zipfile
 
-    from tests.test_reports_bundle import run_worker
+    from tests.reports.test_reports_bundle import run_worker
 
     settings.MEDIA_ROOT = tmp_path / "media"
     hub = Organisation.objects.create(name="North West Hub", slug="nw")

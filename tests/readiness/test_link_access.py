@@ -158,7 +158,7 @@ def test_f10_expired_sessions_are_purged_by_the_scheduled_command(framework):
     assert not Session.objects.filter(session_key=stale_key).exists()
     assert Session.objects.filter(session_key=current.session.session_key).exists()
     # The deployment runs it: the daily timer in docs/deploy.md lists the command.
-    deploy = (Path(__file__).resolve().parent.parent / "docs" / "deploy.md").read_text("utf-8")
+    deploy = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text("utf-8")
     daily = deploy[deploy.index("a daily timer"):].split("\n   - ")[0].split("`scripts/serve`")[0]
     assert "manage.py clearsessions" in daily
 

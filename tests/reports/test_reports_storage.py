@@ -12,8 +12,8 @@ from programmes.models import Programme
 from readiness.models import PriorityWeights, StoredReport
 from readiness.reports.services import report_get_or_render
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted
+from tests.reports.test_reports import BANDS, load_programmes
 from tests.stackutil import unmet
-from tests.test_reports import BANDS, load_programmes
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from bench import stack
 from config.log_redaction import REDACTED
-from tests.test_security import assert_strict_csp
+from tests.system.test_security import assert_strict_csp
 
 
 @pytest.fixture(scope="module")

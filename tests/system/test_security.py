@@ -18,7 +18,7 @@ from django.urls import reverse
 from config.log_redaction import REDACTED, RedactResumeTokens, redact
 from tests.factories import make_assessment
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(**extra: str) -> dict[str, str]:

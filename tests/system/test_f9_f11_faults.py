@@ -27,8 +27,8 @@ from bench import stack
 from bench.faults.tcpproxy import TcpProxy
 from config.redis_breaker import BREAKER, CircuitBreakerConnection
 from tests.stackutil import postgres_server_url, query, require, unmet
-from tests.test_redis_outage import RedisServer
-from tests.test_stateless import post
+from tests.system.test_redis_outage import RedisServer
+from tests.system.test_stateless import post
 
 TASKS_TABLE = "django_tasks_database_dbtaskresult"
 

@@ -11,7 +11,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from tests.factories import DIMENSION_KEYS, element_text, make_submitted, open_link, url
-from tests.test_reports import load_programmes
+from tests.reports.test_reports import load_programmes
 
 # A pie maker in the North West: paper-based, no machine network yet.
 PIE_BANDS = dict.fromkeys(DIMENSION_KEYS, 2) | {

@@ -25,7 +25,7 @@ from readiness.scoring import score
 from readiness.selectors import priority_weights
 from readiness.widgets import StaticOptionsSelect
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, open_link, url
-from tests.test_reports import load_programmes
+from tests.reports.test_reports import load_programmes
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted, open_link, url
-from tests.test_reports import load_programmes
+from tests.reports.test_reports import load_programmes
 
 
 def pdf_text(response) -> str:

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from bench import stack
 from tests.stackutil import query
-from tests.test_browser_journey import BANDS, choose_band, fill_profile
+from tests.system.test_browser_journey import BANDS, choose_band, fill_profile
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from programmes.models import Programme
 from programmes.services import MAX_IMPORT_UNPACKED_BYTES, programmes_import
 from tests.factories import sign_in
-from tests.test_programmes_import import GOOD, csv_bytes
+from tests.programmes.test_programmes_import import GOOD, csv_bytes
 
 
 def xlsx_bytes(rows: list[dict[str, str]]) -> bytes:
