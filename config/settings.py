@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "readiness",
     "programmes",
     "advisors",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    """The top of the stack: the one evaluation pipeline, results and report contexts, PDFs."""
+
+    name = "reports"
+    verbose_name = "Results and reports"
