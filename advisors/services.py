@@ -24,13 +24,13 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advisors.models import Action, Membership, Note, Organisation, Referral, Share
+from advisors.signals import share_withdrawn
 from programmes.matching import standing
 from programmes.models import Programme
 from programmes.selectors import profile_of, programme_record
-from readiness.models import Assessment, ReportBundle, StoredReport
+from readiness.models import Assessment
 from readiness.selectors import SHARE_STATUSES_REVIEWED
 from readiness.services import benchmark_refresh_enqueue
-from readiness.storage import delete_files_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -76,17 +76,9 @@ def share_withdraw(*, assessment: Assessment, organisation: Organisation) -> Non
         share.save()
         # A reviewed share may have been what made the submission count in benchmarks.
         benchmark_refresh_enqueue(assessment=assessment)
-    # Copies made under the consent go with it: the organisation's stored PDF, and the ZIP
-    # bundles its members built with this assessment in them (a ZIP cannot be partly erased).
-    copies = StoredReport.objects.filter(assessment=assessment,
-                                         audience=f"organisation:{organisation.pk}")
-    bundles = ReportBundle.objects.filter(assessments=assessment,
-                                          requested_by__membership__organisation=organisation)
-    names = list(copies.values_list("file", flat=True))
-    names += [name for name in bundles.values_list("file", flat=True) if name]
-    copies.delete()
-    bundles.delete()
-    delete_files_on_commit(names)
+    # Copies made under the consent go with it: the reports app (above this one) deletes the
+    # organisation's stored PDF and its members' ZIP bundles (reports.privacy_hooks).
+    share_withdrawn.send(sender=Share, assessment=assessment, organisation=organisation)
 
 
 @transaction.atomic

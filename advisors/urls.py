@@ -5,14 +5,14 @@ from advisors.views import (
     impact,
     kpi,
     members,
-    referrals,
-    reports,
     sharing,
     two_factor,
     workspace,
 )
 from config.ratelimit import login_throttle, rate_limit
 
+# The case page and the advisors' reports are served by the reports app under this same
+# namespace (reports.urls.advisor_urlpatterns, joined in config/urls.py).
 app_name = "advisors"
 
 urlpatterns = [
@@ -34,22 +34,9 @@ urlpatterns = [
     path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="advisors/password_reset_complete.html"), name="password_reset_complete"),
     path("", workspace.caseload, name="caseload"),
-    path("cases/<int:share_id>/", workspace.review, name="review"),
-    path("cases/<int:share_id>/update/", workspace.update_case, name="update_case"),
-    path("cases/<int:share_id>/notes/", workspace.add_note, name="add_note"),
-    path("cases/<int:share_id>/actions/", workspace.add_action, name="add_action"),
     path("cases/<int:share_id>/actions/<int:action_id>/toggle/", workspace.toggle_action,
          name="toggle_action"),
     path("cases/<int:share_id>/progress/", workspace.progress, name="progress"),
-    path("cases/<int:share_id>/referrals/", referrals.add_referral, name="add_referral"),
-    path("cases/<int:share_id>/referrals/<int:referral_id>/", referrals.update_referral,
-         name="update_referral"),
-    path("cases/<int:share_id>/report.pdf", reports.case_report, name="case_report"),
-    path("cases/<int:share_id>/report/", reports.case_report_progress,
-         name="case_report_progress"),
-    path("reports/", reports.bundle_request, name="bundle_request"),
-    path("reports/<uuid:public_id>/", reports.bundle_status, name="bundle"),
-    path("reports/<uuid:public_id>/download/", reports.bundle_download, name="bundle_download"),
     path("analytics/", workspace.analytics, name="analytics"),
     path("impact/", impact.impact_page, name="impact"),
     path("kpis/", kpi.kpi_page, name="kpi"),

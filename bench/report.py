@@ -84,7 +84,7 @@ def count_queries(assessment) -> tuple[int, list[str]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from readiness.reports.selectors import report_context
+    from reports.selectors import report_context
 
     # Reference data (programmes, targets, weights) is read once per process and again after a
     # change (readiness.reference_cache): count a report built with it in hand, as in a server
@@ -122,9 +122,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["DJANGO_MEDIA_ROOT"] = str(Path(tmp) / "media")
         setup_django(Path(tmp) / "bench.sqlite3")
-        from readiness.reports.rendering import ReportURLFetcher, html_to_pdf, render_html
-        from readiness.reports.selectors import report_context
-        from readiness.reports.services import report_render
+        from reports.rendering import ReportURLFetcher, html_to_pdf, render_html
+        from reports.selectors import report_context
+        from reports.services import report_render
 
         assessment = full_assessment()
         static_html = render_html(report_context(assessment))

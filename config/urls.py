@@ -8,7 +8,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from advisors.urls import firm_urlpatterns as firm_sharing_urls
+from advisors.urls import urlpatterns as advisor_urls
 from config.ratelimit import login_throttle
+from readiness.urls import urlpatterns as readiness_urls
+from reports.urls import advisor_urlpatterns as advisor_report_urls
+from reports.urls import firm_urlpatterns as firm_report_urls
 
 
 @require_GET
@@ -46,9 +50,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("programmes/", include("programmes.urls")),
     path("api/v1/", include("programmes.api_urls")),
-    path("advisor/", include("advisors.urls")),
+    path("advisor/", include((advisor_urls + advisor_report_urls, "advisors"))),
     path("", include((firm_sharing_urls, "sharing"))),
-    path("", include("readiness.urls")),
+    path("", include((readiness_urls + firm_report_urls, "readiness"))),
 ]
 
 handler400 = "readiness.views.errors.bad_request"

@@ -11,13 +11,15 @@ every session that held the old one.
 from __future__ import annotations
 
 import base64
+import functools
 import hmac
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -107,3 +109,31 @@ def assessment_for_holder(request: HttpRequest, public_id) -> Assessment:
     if is_expired(assessment):
         raise LinkExpired
     return assessment
+
+
+def holder_view(view):
+    """Load the assessment for its link holder, or show the expired-link page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, public_id, **kwargs):
+        try:
+            assessment = assessment_for_holder(request, public_id)
+        except LinkExpired:
+            return render(request, "readiness/link_expired.html", status=410)
+        return view(request, assessment, **kwargs)
+
+    return wrapper
+
+
+def draft_only(view):
+    """Pages that change answers redirect a submitted assessment to its results."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, assessment: Assessment, **kwargs):
+        if not assessment.is_draft:
+            messages.info(request, "This assessment has been submitted and is read-only. "
+                                   "Start a re-assessment to change your answers.")
+            return redirect("readiness:results", public_id=assessment.public_id)
+        return view(request, assessment, **kwargs)
+
+    return wrapper

@@ -247,7 +247,7 @@ class StoredReport(models.Model):
     # which shows that organisation's notes only.
     audience = models.CharField(max_length=40, blank=True, default="")
     file = models.FileField(upload_to=_report_path, max_length=200)
-    # SHA-256 of everything the report shows (readiness.reports.selectors.report_fingerprint).
+    # SHA-256 of everything the report shows (reports.selectors.report_fingerprint).
     fingerprint = models.CharField(max_length=64)
     pages = models.PositiveSmallIntegerField()
     size = models.PositiveIntegerField()

@@ -26,7 +26,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from readiness.models import Assessment, Firm
-from readiness.results_cache import results_body_forget
 from readiness.selectors import assessment_results
 from readiness.services import PROFILE_FIELDS, benchmark_refresh_enqueue
 
@@ -132,9 +131,8 @@ def assessment_erase(*, assessment: Assessment) -> Erasure | None:
     answers = assessment.answers.count()
     firm_id = assessment.firm_id
     public_id = str(assessment.public_id)
-    # Its results page kept in the cache goes with it, and its cohort's targets are recounted
-    # without it once the erase commits.
-    results_body_forget(public_id=assessment.public_id)
+    # Its cohort's targets are recounted without it once the erase commits (its results page
+    # kept in the cache goes in the reports app's eraser, reports.privacy_hooks).
     if assessment.status == Assessment.Status.SUBMITTED:
         benchmark_refresh_enqueue(assessment=assessment)
     assessment.delete()  # cascades to answers and to other apps' CASCADE rows

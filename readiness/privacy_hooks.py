@@ -1,6 +1,5 @@
-"""Privacy hooks of the readiness app: stored PDFs and bundles are erased with their assessment;
-firm accounts appear in the data export, and go (with their sign-in records) with the firm's
-last assessment."""
+"""Privacy hooks of the readiness app: firm accounts appear in the data export, and go (with
+their sign-in records) with the firm's last assessment. Stored reports: reports.privacy_hooks."""
 
 from __future__ import annotations
 
@@ -8,19 +7,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from readiness.models import Assessment, FirmAccount, ReportBundle, StoredReport
+from readiness.models import Assessment, FirmAccount
 from readiness.privacy import register_eraser, register_exporter
-from readiness.storage import delete_files_on_commit
-
-
-@register_eraser
-def erase_reports(assessment: Assessment) -> None:
-    names = list(StoredReport.objects.filter(assessment=assessment).values_list("file", flat=True))
-    bundles = ReportBundle.objects.filter(assessments=assessment)
-    names += [name for name in bundles.values_list("file", flat=True) if name]
-    # A bundle with this firm's report in it goes as a whole: a ZIP cannot be partly erased.
-    bundles.delete()
-    delete_files_on_commit(names)
 
 
 @register_eraser

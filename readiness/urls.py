@@ -3,10 +3,10 @@ from django.urls import path
 from readiness.views import account as account_views
 from readiness.views import assessment as views
 from readiness.views import consent as consent_views
-from readiness.views import plan as plan_views
 from readiness.views import privacy as privacy_views
-from readiness.views import reports as report_views
 
+# The results page, the plan and the reports of an assessment are served by the reports app
+# under this same namespace (reports.urls.firm_urlpatterns, joined in config/urls.py).
 app_name = "readiness"
 
 urlpatterns = [
@@ -33,18 +33,8 @@ urlpatterns = [
          name="autosave"),
     path("assessment/<uuid:public_id>/objectives/", views.objectives, name="objectives"),
     path("assessment/<uuid:public_id>/review/", views.review, name="review"),
-    path("assessment/<uuid:public_id>/results/", views.results, name="results"),
     path("assessment/<uuid:public_id>/reassess/", views.reassess, name="reassess"),
     path("assessment/<uuid:public_id>/my-data.json", privacy_views.data_export,
          name="data_export"),
     path("assessment/<uuid:public_id>/erase/", privacy_views.erase, name="erase"),
-    path("assessment/<uuid:public_id>/plan/targets/", plan_views.plan_targets,
-         name="plan_targets"),
-    path("assessment/<uuid:public_id>/plan.pdf", plan_views.plan_pdf, name="plan_pdf"),
-    path("assessment/<uuid:public_id>/pack/<slug:slug>/", plan_views.pack_page, name="pack"),
-    path("assessment/<uuid:public_id>/pack/<slug:slug>.pdf", plan_views.pack_pdf,
-         name="pack_pdf"),
-    path("assessment/<uuid:public_id>/report.pdf", report_views.report_download, name="report"),
-    path("assessment/<uuid:public_id>/report/", report_views.report_progress,
-         name="report_progress"),
 ]

@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = "Results and reports"
+
+    def ready(self) -> None:
+        from reports import privacy_hooks  # noqa: F401 (registers its eraser and receiver)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from advisors import services
 from advisors.models import Organisation
 from config.ratelimit import rate_limit
-from readiness.views.assessment import holder_view
+from readiness.access import holder_view
 
 
 def _back(assessment) -> str:

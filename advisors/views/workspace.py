@@ -5,10 +5,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,20 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 from advisors import selectors, services
 from advisors.access import MemberRequest, advisor_required, share_for_member
 from advisors.charts import BAND_COLOURS, bar_chart, heatmap
-from advisors.cohorts import MIN_COHORT, progress_between
+from advisors.cohorts import progress_between
 from advisors.forms import (
-    ActionForm,
     CaseloadFilterForm,
-    CaseUpdateForm,
-    NoteForm,
     ProgressForm,
-    ReferralForm,
-    ReferralUpdateForm,
 )
-from advisors.models import Action, Membership, Note, Organisation, Referral, Share
+from advisors.models import Action, Membership, Organisation
 from readiness.charts import radar_chart
-from readiness.dma import dma_profile
-from readiness.reports.selectors import results_context
 from readiness.services import framework_current
 from readiness.spreadsheets import defuse_formulas
 
@@ -59,91 +49,6 @@ def caseload(request: MemberRequest) -> HttpResponse:
         "query": query.urlencode(), "organisation": request.membership.organisation,
         "funnel": selectors.case_funnel(shares), "today": timezone.localdate(),
     })
-
-
-def review_context(request: MemberRequest, share: Share,
-                   referral_forms: dict[int, ReferralUpdateForm] | None = None) -> dict:
-    context = results_context(share.assessment)
-    spec = context["spec"]
-    history = selectors.firm_history(share)
-    case = selectors.case_shares(share)
-    referral_steps = selectors.referral_steps(case)
-    return {
-        **context,
-        "share": share,
-        "case_form": CaseUpdateForm(instance=share),
-        "note_form": NoteForm(),
-        "action_form": ActionForm(spec=spec),
-        "notes": Note.objects.filter(share__in=case).select_related("author"),
-        "actions": Action.objects.filter(share__in=case),
-        "referral_form": ReferralForm(country=share.assessment.country),
-        "dma": dma_profile((share.assessment.scores or {}).get("dimensions") or {}),
-        "referrals": [(referral, (referral_forms or {}).get(referral.pk)
-                       or ReferralUpdateForm(instance=referral), referral_steps[referral.pk])
-                      for referral in Referral.objects.filter(share__in=case)
-                      .select_related("programme")],
-        "peers": selectors.peer_comparison(share.assessment, spec),
-        "min_cohort": MIN_COHORT,
-        "firm_history": history,
-        "case_history": share.history.select_related("history_user").order_by("-history_date")[:20],
-    }
-
-
-def _review_again(request: MemberRequest, share: Share, **bound_forms: BaseForm) -> HttpResponse:
-    """The case page again with the form that failed validation, its errors shown (400)."""
-    return render(request, "advisors/review.html",
-                  {**review_context(request, share), **bound_forms}, status=400)
-
-
-@require_GET
-@advisor_required
-def review(request: MemberRequest, share_id: int) -> HttpResponse:
-    share = share_for_member(request, share_id)
-    return render(request, "advisors/review.html", review_context(request, share))
-
-
-@require_POST
-@advisor_required
-def update_case(request: MemberRequest, share_id: int) -> HttpResponse:
-    share = share_for_member(request, share_id)
-    form = CaseUpdateForm(request.POST, instance=Share.objects.get(pk=share.pk))
-    if form.is_valid():
-        try:
-            services.share_update(share=share, status=form.cleaned_data["status"],
-                                  assigned_advisor=form.cleaned_data["assigned_advisor"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Case updated.")
-            return redirect(share)
-    return _review_again(request, share, case_form=form)
-
-
-@require_POST
-@advisor_required
-def add_note(request: MemberRequest, share_id: int) -> HttpResponse:
-    share = share_for_member(request, share_id)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        note = services.note_add(share=share, author=request.user, text=form.cleaned_data["text"],
-                                 audience=form.cleaned_data["audience"])
-        messages.success(request, "Note added for the firm to read." if note.is_for_firm
-                         else "Internal note added: the firm does not see it.")
-        return redirect(share.get_absolute_url() + "#notes")
-    return _review_again(request, share, note_form=form)
-
-
-@require_POST
-@advisor_required
-def add_action(request: MemberRequest, share_id: int) -> HttpResponse:
-    share = share_for_member(request, share_id)
-    spec = share.assessment.framework.spec
-    form = ActionForm(request.POST, spec=spec)
-    if form.is_valid():
-        services.action_add(share=share, author=request.user, **form.cleaned_data)
-        messages.success(request, "Action added.")
-        return redirect(share.get_absolute_url() + "#actions")
-    return _review_again(request, share, action_form=form)
 
 
 @require_POST

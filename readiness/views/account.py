@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from config.ratelimit import login_throttle, within_limit
 from readiness import services
+from readiness.access import holder_view
 from readiness.models import Assessment, FirmAccount
-from readiness.views.assessment import holder_view, masked
+from readiness.views.assessment import masked
 
 # Firm accounts sign in with the model backend; axes still counts their failures.
 BACKEND = "django.contrib.auth.backends.ModelBackend"

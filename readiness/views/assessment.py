@@ -1,61 +1,27 @@
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.ratelimit import rate_limit, within_limit
 from readiness import services
 from readiness.access import (
-    LinkExpired,
     assessment_by_token,
-    assessment_for_holder,
+    draft_only,
     grant,
+    holder_view,
     is_expired,
     sealed_token_for,
     token_for,
 )
 from readiness.forms import ObjectivesForm, PillarForm, ProfileForm, ResumeForm
 from readiness.models import Assessment
-from readiness.reports.selectors import results_context
-from readiness.results_cache import results_body_get, results_body_set
 from readiness.steps import neighbours, steps
-
-
-def holder_view(view):
-    """Load the assessment for its link holder, or show the expired-link page."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, public_id, **kwargs):
-        try:
-            assessment = assessment_for_holder(request, public_id)
-        except LinkExpired:
-            return render(request, "readiness/link_expired.html", status=410)
-        return view(request, assessment, **kwargs)
-
-    return wrapper
-
-
-def draft_only(view):
-    """Pages that change answers redirect a submitted assessment to its results."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, assessment: Assessment, **kwargs):
-        if not assessment.is_draft:
-            messages.info(request, "This assessment has been submitted and is read-only. "
-                                   "Start a re-assessment to change your answers.")
-            return redirect("readiness:results", public_id=assessment.public_id)
-        return view(request, assessment, **kwargs)
-
-    return wrapper
 
 
 def _step_context(request, assessment: Assessment, key: str) -> dict:
@@ -267,42 +233,6 @@ def review(request: HttpRequest, assessment: Assessment) -> HttpResponse:
         "objective_names": {o.key: o.name for o in spec.objectives},
         "cost_names": {c.key: c.name for c in spec.cost_categories},
     }, status=400 if error else 200)
-
-
-@require_GET
-@holder_view
-def results(request: HttpRequest, assessment: Assessment) -> HttpResponse:
-    if assessment.is_draft:
-        messages.info(request, "Submit your assessment to see its results.")
-        return redirect("readiness:review", public_id=assessment.public_id)
-    return render(request, "readiness/results.html", results_page_context(request, assessment))
-
-
-def results_page_context(request: HttpRequest, assessment: Assessment,
-                         plan_targets_form=None) -> dict:
-    """The results page: its body (scores, priorities, plan, matches) from the cache while
-    nothing it shows has changed (readiness.results_cache), and around it what is the holder's
-    own: progress, the target form (it carries this session's CSRF token, so it is never
-    cached) and the resume link."""
-    from readiness.views.plan import (  # plan imports this module
-        PLAN_TARGETS_SLOT,
-        holder_context,
-        plan_body_context,
-    )
-
-    body = results_body_get(public_id=assessment.public_id, variant=assessment.plan_targets)
-    if body is None:
-        context = results_context(assessment)
-        body = render_to_string("readiness/_results_body.html",
-                                {**context, **plan_body_context(context)})
-        results_body_set(public_id=assessment.public_id, variant=assessment.plan_targets,
-                         html=body)
-    holder = holder_context(assessment, plan_targets_form)
-    form = render_to_string("readiness/_plan_targets.html", holder, request=request)
-    # Both parts are our own rendered templates (escaped as they were drawn).
-    page_body = mark_safe(body.replace(PLAN_TARGETS_SLOT, form, 1))  # noqa: S308
-    return {**holder, "results_body": page_body,
-            "resume_link": resume_link(request, assessment)}
 
 
 @require_POST

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.ratelimit import within_limit
 from readiness import services
-from readiness.access import grant, unseal
+from readiness.access import grant, holder_view, unseal
 from readiness.models import Assessment, FirmAccount
-from readiness.views.assessment import confirmation_send, holder_view, resume_link
+from readiness.views.assessment import confirmation_send, resume_link
 
 
 @require_GET

@@ -11,9 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from readiness import privacy
-from readiness.access import SESSION_KEY
+from readiness.access import SESSION_KEY, holder_view
 from readiness.models import Assessment
-from readiness.views.assessment import holder_view
 
 CONFIRM_FIELD = "confirm"
 

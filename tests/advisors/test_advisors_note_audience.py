@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from advisors import services
 from advisors.models import Membership, Note, Organisation
-from readiness.reports.services import report_get_or_render
+from reports.services import report_get_or_render
 from tests.factories import make_submitted, open_link, sign_in
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import subprocess
 from pypdf import PdfReader
 
 from programmes.selectors import matches_for_assessment
-from readiness.reports.services import report_render
+from reports.services import report_render
 from tests.factories import make_submitted
 from tests.reports.test_reports import load_programmes
 

@@ -212,7 +212,7 @@ def test_erasing_an_assessment_deletes_its_kept_results_body(framework):
     from django.core.cache import cache
 
     from readiness.privacy import assessment_erase
-    from readiness.results_cache import BODY_KEY
+    from reports.results_cache import BODY_KEY
 
     client, assessment = submitted_holder()
     client.get(url("results", assessment))

@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from readiness.models import Assessment
-from readiness.reports.rendering import ReportURLFetcher, html_to_pdf
-from readiness.reports.selectors import report_context
-from readiness.reports.services import report_filename, report_render
+from reports.rendering import ReportURLFetcher, html_to_pdf
+from reports.selectors import report_context
+from reports.services import report_filename, report_render
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted
 
 # A firm whose profile matches the Made Smarter programmes (GB, North West, metal products).

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from programmes.models import Programme
 from readiness.models import PriorityWeights, StoredReport
-from readiness.reports.services import report_get_or_render
+from reports.services import report_get_or_render
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted
 from tests.reports.test_reports import BANDS, load_programmes
 from tests.stackutil import unmet

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from readiness.models import StoredReport
-from readiness.reports.services import report_get_or_render
+from reports.services import report_get_or_render
 from tests.factories import make_submitted
 
 pytestmark = pytest.mark.django_db

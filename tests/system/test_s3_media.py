@@ -41,8 +41,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage, storages
 from readiness.models import Assessment, ReportBundle, StoredReport
 from readiness.privacy import assessment_erase
-from readiness.reports.services import report_get_or_render
-from readiness.reports.tasks import build_report_bundle
+from reports.services import report_get_or_render
+from reports.tasks import build_report_bundle
 from tests.factories import make_submitted
 
 step, argument = sys.argv[1], sys.argv[2]

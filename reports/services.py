@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from readiness.models import Assessment, ReportBundle, StoredReport
-from readiness.reports.rendering import RenderedPDF, ReportURLFetcher, render_pdf
-from readiness.reports.selectors import report_context, report_fingerprint
 from readiness.storage import STORAGE_ERRORS, delete_files_on_commit
+from reports.rendering import RenderedPDF, ReportURLFetcher, render_pdf
+from reports.selectors import report_context, report_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def report_render_stored(
 ) -> ReportFile:
     """Render the report unless a current copy is stored, and store it, drafts included.
 
-    For the render task (readiness.reports.tasks.render_report): the web request that asked
+    For the render task (reports.tasks.render_report): the web request that asked
     for it then finds the copy with ``report_stored_current``.
     """
     current = report_stored_current(assessment=assessment, organisation_id=organisation_id)
@@ -162,7 +162,7 @@ def report_bundle_request(
     that is not there yet (with the database backend both would commit together anyway; with a
     Redis backend they would not).
     """
-    from readiness.reports.tasks import build_report_bundle
+    from reports.tasks import build_report_bundle
 
     chosen = list(assessments)
     with transaction.atomic():

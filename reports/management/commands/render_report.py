@@ -9,8 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from readiness.models import Assessment
-from readiness.reports.rendering import ReportRenderError
-from readiness.reports.services import report_filename, report_get_or_render, report_render
+from reports.rendering import ReportRenderError
+from reports.services import report_filename, report_get_or_render, report_render
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from readiness.models import Assessment, ReportBundle
-from readiness.reports.services import report_get_or_render, report_render_stored
+from reports.services import report_get_or_render, report_render_stored
 
 logger = logging.getLogger(__name__)
 

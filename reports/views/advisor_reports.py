@@ -12,8 +12,8 @@ from advisors import selectors
 from advisors.access import advisor_required, share_for_member
 from config.ratelimit import rate_limit
 from readiness.models import Assessment, ReportBundle
-from readiness.reports.services import report_bundle_request
-from readiness.views.reports import report_progress_response, report_response
+from reports.services import report_bundle_request
+from reports.views.downloads import report_progress_response, report_response
 
 # A bundle is built in the background, but a cap keeps one request from queueing hours of work.
 MAX_BUNDLE = 200

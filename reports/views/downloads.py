@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
 from config.ratelimit import client_address, rate_limit, too_many_requests
+from readiness.access import holder_view
 from readiness.models import Assessment
-from readiness.reports.services import ReportFile, report_stored_current
-from readiness.reports.tasks import render_report
-from readiness.views.assessment import holder_view
+from reports.services import ReportFile, report_stored_current
+from reports.tasks import render_report
 
 logger = logging.getLogger(__name__)
 

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 from config.ratelimit import rate_limit
 from programmes.packs import ApplicationPack, application_pack
 from readiness import services
+from readiness.access import holder_view
 from readiness.forms import PlanTargetsForm
 from readiness.models import Assessment
-from readiness.reports.rendering import ReportRenderError, html_to_pdf
-from readiness.reports.selectors import progress_since_previous, results_context
-from readiness.views.assessment import holder_view, results_page_context
+from reports.rendering import ReportRenderError, html_to_pdf
+from reports.selectors import progress_since_previous, results_context
+from reports.views.results import results_page_context
 
 logger = logging.getLogger(__name__)
 # Where the (never cached) target form goes inside the cached results body: the form carries

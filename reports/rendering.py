@@ -138,7 +138,7 @@ def html_to_pdf(html: str, *, fetcher: ReportURLFetcher | None = None) -> Render
 
 
 def render_pdf(context: dict[str, Any], *, fetcher: ReportURLFetcher | None = None) -> RenderedPDF:
-    """The report for a context from ``readiness.reports.selectors.report_context``."""
+    """The report for a context from ``reports.selectors.report_context``."""
     try:
         html = render_html(context)
     except Exception as error:

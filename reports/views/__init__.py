@@ -1,0 +1,1 @@
+"""Views of the reports app: results pages, plans, PDFs and bundles, for firms and advisors."""
