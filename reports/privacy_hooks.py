@@ -9,9 +9,10 @@ from django.dispatch import receiver
 
 from advisors.models import Organisation
 from advisors.signals import share_withdrawn
-from readiness.models import Assessment, ReportBundle, StoredReport
+from readiness.models import Assessment
 from readiness.privacy import register_eraser
 from readiness.storage import delete_files_on_commit
+from reports.models import ReportBundle, StoredReport
 from reports.results_cache import results_body_forget
 
 

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from readiness.models import Assessment, ReportBundle, StoredReport
+from readiness.models import Assessment
+from reports.models import ReportBundle, StoredReport
 from readiness.storage import STORAGE_ERRORS, delete_files_on_commit
 from reports.rendering import RenderedPDF, ReportURLFetcher, render_pdf
 from reports.selectors import report_context, report_fingerprint

@@ -11,7 +11,8 @@ from django.db import DatabaseError
 from django.tasks import task
 from django.utils import timezone
 
-from readiness.models import Assessment, ReportBundle
+from readiness.models import Assessment
+from reports.models import ReportBundle
 from reports.services import report_get_or_render, report_render_stored
 
 logger = logging.getLogger(__name__)

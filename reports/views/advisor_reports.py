@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from advisors import selectors
 from advisors.access import advisor_required, share_for_member
 from config.ratelimit import rate_limit
-from readiness.models import Assessment, ReportBundle
+from readiness.models import Assessment
+from reports.models import ReportBundle
 from reports.services import report_bundle_request
 from reports.views.downloads import report_progress_response, report_response
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from advisors import services
 from advisors.models import Action, Note, Organisation, Share
-from readiness.models import ReportBundle, StoredReport
+from reports.models import ReportBundle, StoredReport
 from reports.services import report_bundle_request, report_get_or_render
 from tests.factories import make_submitted, open_link, url
 

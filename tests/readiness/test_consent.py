@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from advisors import services as advisor_services
 from advisors.models import Membership, Organisation
-from readiness.models import Assessment, Firm, FirmAccount, ReportBundle, StoredReport
+from readiness.models import Assessment, Firm, FirmAccount
+from reports.models import ReportBundle, StoredReport
 from reports.services import report_get_or_render
 from tests.factories import make_submitted, open_link, sign_in, url
 

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from advisors import services as advisor_services
 from advisors.models import Membership, Organisation
-from readiness.models import StoredReport
+from reports.models import StoredReport
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted, open_link, sign_in, url
 
 # The worker runs outside the test's transaction, as a real one does (on PostgreSQL its

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from readiness.models import ReportBundle, StoredReport
+from reports.models import ReportBundle, StoredReport
 from reports.services import report_bundle_request, report_get_or_render
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted
 from tests.reports.test_reports import load_programmes

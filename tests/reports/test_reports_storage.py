@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from programmes.models import Programme
-from readiness.models import PriorityWeights, StoredReport
+from readiness.models import PriorityWeights
+from reports.models import StoredReport
 from reports.services import report_get_or_render
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submitted
 from tests.reports.test_reports import BANDS, load_programmes

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from readiness.models import StoredReport
+from reports.models import StoredReport
 from reports.services import report_get_or_render
 from tests.factories import make_submitted
 

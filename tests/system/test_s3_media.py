@@ -39,7 +39,8 @@ import django
 django.setup()
 from django.conf import settings
 from django.core.files.storage import default_storage, storages
-from readiness.models import Assessment, ReportBundle, StoredReport
+from readiness.models import Assessment
+from reports.models import ReportBundle, StoredReport
 from readiness.privacy import assessment_erase
 from reports.services import report_get_or_render
 from reports.tasks import build_report_bundle
