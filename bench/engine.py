@@ -133,13 +133,13 @@ def paired(a: Callable[[], object], b: Callable[[], object], rounds: int, second
 def bench_engine(rounds: int, seconds: float) -> dict[str, float]:
     from django.utils import timezone
 
-    from programmes.evaluation import evaluate, parse_evaluation
     from programmes.matching import match
     from programmes.selectors import programme_index_get, programme_near_misses_elsewhere
     from readiness.framework import CURRENT_VERSION, load_framework
     from readiness.prioritisation import prioritise
     from readiness.scoring import score
     from readiness.selectors import priority_weights, sector_targets
+    from reports.evaluation import evaluate, parse_evaluation
 
     spec = load_framework(CURRENT_VERSION)
     requests = [parse_evaluation(payload(i), spec) for i in range(60)]
@@ -180,8 +180,8 @@ def bench_engine(rounds: int, seconds: float) -> dict[str, float]:
 
 
 def write_csv(path: Path, rows: int) -> None:
-    from programmes.evaluation import table_columns
     from readiness.framework import CURRENT_VERSION, load_framework
+    from reports.evaluation import table_columns
 
     spec = load_framework(CURRENT_VERSION)
     columns = table_columns(spec)
@@ -259,13 +259,13 @@ def bench_peers(rounds: int, seconds: float) -> dict[str, float]:
     targets table is refreshed after each fill, as the background task does."""
     from django.utils import timezone
 
-    from programmes.evaluation import evaluate, parse_evaluation
     from programmes.matching import match
     from programmes.selectors import programme_index_get
     from readiness.framework import CURRENT_VERSION, load_framework
     from readiness.prioritisation import prioritise
     from readiness.scoring import score
     from readiness.services import benchmarks_refresh_all
+    from reports.evaluation import evaluate, parse_evaluation
 
     spec = load_framework(CURRENT_VERSION)
     body = payload(0)

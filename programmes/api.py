@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from config.ratelimit import rate_limit, retry_after_seconds
-from programmes.evaluation import DATE_PATTERN, EvaluationError, evaluate, parse_evaluation
 from programmes.models import Kind, Programme
 from programmes.openapi import openapi_document
 from programmes.selectors import programme_get, programme_list
 from readiness.reference import is_country
+from reports.evaluation import DATE_PATTERN, EvaluationError, evaluate, parse_evaluation
 
 # An evaluation body is a few kilobytes; anything far larger is a mistake or an attack.
 MAX_BODY_BYTES = 64 * 1024

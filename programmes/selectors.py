@@ -23,14 +23,12 @@ from programmes.matching import (
     match,
 )
 from programmes.models import Institution, Programme
-from programmes.planning import FundingOffer, Plan, build_plan
+from programmes.planning import FundingOffer
 from programmes.sme_rules import sme_rules
-from programmes.usecases import currency_for, load_usecases
 from readiness.models import Assessment
 from readiness.prioritisation import Priority
 from readiness.reference_cache import PROGRAMMES_REFERENCE, reference_get
 from readiness.scoring import Scores
-from readiness.selectors import AssessmentResults, assessment_results
 
 SEARCH_FIELDS = ("name", "summary", "description", "slug", "institutions__name")
 
@@ -291,28 +289,6 @@ def profile_of(assessment: Assessment) -> FirmProfile:
     )
 
 
-def matches_for_assessment(
-    assessment: Assessment,
-    *,
-    results: AssessmentResults | None = None,
-    as_of: datetime.date | None = None,
-) -> MatchResult:
-    """The matches and near misses of a ``readiness.models.Assessment`` (DESIGN §6).
-
-    ``results`` is its ``readiness.selectors.AssessmentResults`` when the caller has it already;
-    ``as_of`` defaults to today.
-    """
-    if results is None:
-        results = assessment_results(assessment)
-    return programme_match(
-        profile=profile_of(assessment),
-        scores=results.scores,
-        priorities=results.priorities,
-        as_of=as_of or timezone.localdate(),
-        dimension_names={key: dim.name for key, dim in results.spec.dimensions.items()},
-    )
-
-
 def funding_offers(matches: Iterable[Match]) -> list[FundingOffer]:
     """What the planner needs of matched programmes (kinds, focus, money), in one query."""
     matches = list(matches)
@@ -330,25 +306,3 @@ def funding_offers(matches: Iterable[Match]) -> list[FundingOffer]:
         )
         for m in matches if m.slug in money
     ]
-
-
-def plan_for_assessment(
-    assessment: Assessment,
-    *,
-    results: AssessmentResults,
-    match_result: MatchResult,
-) -> Plan:
-    """The costed plan of an assessment (DESIGN §7 ``plan``), with its matched programmes."""
-    spec = results.spec
-    targets = {k: v for k, v in (assessment.plan_targets or {}).items()
-               if k in spec.dimensions and isinstance(v, int)}
-    return build_plan(
-        load_usecases(),
-        bands=results.scores.dimensions,
-        priorities=results.priorities,
-        sector=assessment.sector,
-        currency=currency_for(assessment.country, assessment.turnover_currency or ""),
-        offers=funding_offers(match_result.matches),
-        targets=targets,
-        dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
-    )

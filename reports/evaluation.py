@@ -1,8 +1,9 @@
-"""Stateless evaluation of one firm (DESIGN §7), shared by the API and ``manage.py evaluate``.
+"""Input of the evaluation (DESIGN §7), shared by the API and ``manage.py evaluate``.
 
 ``parse_evaluation`` checks a decoded JSON body and names every bad field (``company.country``,
-``answers.vertical_integration``, ``objectives[2]``); ``evaluate`` scores, prioritises and matches
-without storing anything.
+``answers.vertical_integration``, ``objectives[2]``); ``evaluate`` runs the one pipeline
+(``reports.pipeline.evaluation_run``) on it and answers the API's JSON, storing nothing; the bulk
+helpers do the same for one firm a row of a CSV/XLSX table.
 """
 
 from __future__ import annotations
@@ -14,18 +15,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from programmes.api_limits import MAX_EMPLOYEES, MAX_TURNOVER
 from programmes.matching import FirmProfile
-from programmes.planning import build_plan
-from programmes.selectors import funding_offers, programme_match
-from programmes.usecases import currency_for, load_usecases
 from readiness.framework import BANDS, CURRENT_VERSION, FrameworkSpec, load_framework
-from readiness.prioritisation import MAX_OBJECTIVES, prioritise
+from readiness.prioritisation import MAX_OBJECTIVES
 from readiness.reference import ISIC_DIVISIONS, is_country, is_currency, normalise_region
-from readiness.scoring import score
-from readiness.selectors import priority_weights, sector_targets
+from reports.pipeline import evaluation_run
 
 TOP_LEVEL_FIELDS = {"company", "answers", "objectives", "cost_profile", "as_of"}
 COMPANY_FIELDS = {"company_name", "country", "region", "employees", "turnover",
@@ -220,46 +215,20 @@ def _parse_costs(costs: Any, spec: FrameworkSpec, bad) -> dict[str, float]:
     return cleaned
 
 
+def evaluation_arguments(request: EvaluationRequest, spec: FrameworkSpec) -> dict[str, Any]:
+    """A checked request as the keyword arguments of ``reports.pipeline.evaluation_run``."""
+    return {"spec": spec, "profile": request.profile, "answers": request.answers,
+            "objectives": request.objectives, "cost_profile": request.cost_profile,
+            "as_of": request.as_of}
+
+
 def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
              elsewhere: bool = True) -> dict[str, Any]:
-    """Scores, priorities, matches and near misses as the API's JSON (DESIGN §7); without the
-    near misses in other countries when ``elsewhere`` is False (the bulk table shows none)."""
+    """Scores, priorities, matches and near misses as the API's JSON (DESIGN §7): the one
+    pipeline's ``Evaluation.as_dict``; without the near misses in other countries when
+    ``elsewhere`` is False (the bulk table shows none)."""
     spec = spec or load_framework(CURRENT_VERSION)
-    scores = score(spec, request.answers)
-    targets, _source, _peers = sector_targets(spec, request.profile.sector,
-                                              request.profile.employees)
-    priorities = prioritise(
-        spec,
-        request.answers,
-        objectives=request.objectives,
-        cost_profile=request.cost_profile,
-        targets=targets,
-        weights=priority_weights(),
-    )
-    result = programme_match(
-        profile=request.profile,
-        scores=scores,
-        priorities=priorities,
-        as_of=request.as_of or timezone.localdate(),
-        dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
-        elsewhere=elsewhere,
-    )
-    plan = build_plan(
-        load_usecases(),
-        bands=request.answers,
-        priorities=priorities,
-        sector=request.profile.sector,
-        currency=currency_for(request.profile.country, request.profile.turnover_currency),
-        offers=funding_offers(result.matches),
-        dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
-    )
-    return {
-        "framework_version": spec.version,
-        "scores": scores.as_dict(),
-        "priorities": [p.as_dict() for p in priorities],
-        **result.as_dict(),
-        "plan": plan.as_list(),
-    }
+    return evaluation_run(**evaluation_arguments(request, spec), elsewhere=elsewhere).as_dict()
 
 
 # Bulk evaluation: one firm a row of a CSV/XLSX table ---------------------------------------------
@@ -343,7 +312,7 @@ def evaluate_rows(
                                for field, messages in error.errors.items())
             problems.append(f"line {line}: {detail}")
             continue
-        answer = evaluate(checked, spec, elsewhere=False)
+        answer = evaluation_run(**evaluation_arguments(checked, spec), elsewhere=False).as_dict()
         scores = answer["scores"]
         results.append({
             "line": line,

@@ -24,6 +24,8 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reports.selectors import ReportContext
+
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "reports/report.html"
@@ -115,8 +117,8 @@ class RenderedPDF:
     requested: tuple[str, ...]
 
 
-def render_html(context: dict[str, Any]) -> str:
-    return render_to_string(TEMPLATE, context)
+def render_html(context: ReportContext) -> str:
+    return render_to_string(TEMPLATE, context.template_context())
 
 
 def html_to_pdf(html: str, *, fetcher: ReportURLFetcher | None = None) -> RenderedPDF:
@@ -137,7 +139,7 @@ def html_to_pdf(html: str, *, fetcher: ReportURLFetcher | None = None) -> Render
                        seconds=time.perf_counter() - started, requested=tuple(fetcher.requested))
 
 
-def render_pdf(context: dict[str, Any], *, fetcher: ReportURLFetcher | None = None) -> RenderedPDF:
+def render_pdf(context: ReportContext, *, fetcher: ReportURLFetcher | None = None) -> RenderedPDF:
     """The report for a context from ``reports.selectors.report_context``."""
     try:
         html = render_html(context)

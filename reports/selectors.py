@@ -10,21 +10,21 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.utils import timezone
 
 from programmes.matching import MatchResult
 from programmes.models import Programme
-from programmes.planning import owner_summary
-from programmes.selectors import matches_for_assessment, plan_for_assessment
+from programmes.planning import Plan, owner_summary
 from programmes.usecases import load_usecases
 from readiness.charts import radar_chart
-from readiness.framework import BandSpec, DimensionSpec, FrameworkSpec
+from readiness.framework import BandSpec, BlockSpec, DimensionSpec, FrameworkSpec, PillarSpec
 from readiness.models import Assessment
-from readiness.prioritisation import explain
-from readiness.selectors import AssessmentResults, assessment_results
+from readiness.prioritisation import Priority, explain
+from readiness.scoring import Scores
+from reports.pipeline import Evaluation, evaluation_for_assessment
 
 # Priorities shown in full on the page and in the report; the rest are in the dimension table.
 TOP_PRIORITIES = 5
@@ -61,55 +61,106 @@ def sector_band_spec(sector: str):
     return band_spec
 
 
+@dataclass(frozen=True)
+class DimensionRow:
+    """One dimension as the results page and the report list it."""
+
+    dim: DimensionSpec
+    band: int | None
+    current: BandSpec | None  # the band's description, in the words of the firm's trade
+    next: BandSpec | None  # the band above, where there is one
+    pillar: PillarSpec
+    evidence: str
+    answered: bool  # "not applicable" is an answer too
+
+
+@dataclass(frozen=True)
+class PriorityRow:
+    """One of the top priorities, with why it ranks there and what the next band looks like."""
+
+    priority: Priority
+    dim: DimensionSpec
+    why: str
+    next: BandSpec | None
+    source: str  # where the target came from: "peers" or "default"
+
+
+def _template_context(context: object) -> dict[str, Any]:
+    # Shallow, so that templates get the same objects (dataclasses.asdict would copy them all).
+    return {f.name: getattr(context, f.name) for f in fields(context)}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ResultsContext:
+    """What the results page shows (and the advisor's case page, the plan and the report build
+    on): one firm's evaluation (``results``, reports.pipeline) laid out for reading."""
+
+    assessment: Assessment
+    spec: FrameworkSpec
+    scores: Scores
+    results: Evaluation
+    dimension_rows: tuple[DimensionRow, ...]
+    priorities: tuple[PriorityRow, ...]
+    chart: str  # the profile chart as inline SVG
+    match_result: MatchResult
+    plan: Plan
+    owner_summary: list[str]
+    # (block, its score, [(pillar, its score)]) in the framework's order.
+    block_rows: tuple[tuple[BlockSpec, float | None, list[tuple[PillarSpec, float | None]]], ...]
+
+    def template_context(self) -> dict[str, Any]:
+        """The fields as a template's context (a template reads ``scores``, ``plan``, ...)."""
+        return _template_context(self)
+
+
 def results_context(
     assessment: Assessment,
     *,
-    results: AssessmentResults | None = None,
     as_of: datetime.date | None = None,
-) -> dict[str, Any]:
-    """What the results page shows: scores, chart, every dimension, top priorities, matches."""
-    data = results or assessment_results(assessment)
+) -> ResultsContext:
+    """What the results page shows: scores, chart, every dimension, top priorities, matches;
+    all from the one evaluation pipeline (reports.pipeline)."""
+    data = evaluation_for_assessment(assessment, as_of=as_of)
     spec = data.spec
     band_spec = sector_band_spec(assessment.sector)
     dimension_rows = []
     for key, dim in spec.dimensions.items():
         band = data.scores.dimensions[key]
-        dimension_rows.append({
-            "dim": dim,
-            "band": band,
-            "current": band_spec(dim, band),
-            "next": band_spec(dim, band + 1) if band is not None and band < 5 else None,
-            "pillar": spec.pillars[dim.pillar],
-            "evidence": data.evidence.get(key, ""),
+        dimension_rows.append(DimensionRow(
+            dim=dim,
+            band=band,
+            current=band_spec(dim, band),
+            next=band_spec(dim, band + 1) if band is not None and band < 5 else None,
+            pillar=spec.pillars[dim.pillar],
+            evidence=data.evidence.get(key, ""),
             # ``evidence`` has a key for every saved answer, "not applicable" included.
-            "answered": key in data.evidence,
-        })
+            answered=key in data.evidence,
+        ))
     priorities = [
-        {"priority": p, "dim": spec.dimensions[p.dimension], "why": explain(spec, p),
-         "next": band_spec(spec.dimensions[p.dimension], p.band + 1) if p.band < 5 else None,
-         "source": data.target_source[p.dimension]}
+        PriorityRow(
+            priority=p, dim=spec.dimensions[p.dimension], why=explain(spec, p),
+            next=band_spec(spec.dimensions[p.dimension], p.band + 1) if p.band < 5 else None,
+            source=data.target_source[p.dimension])
         for p in data.priorities[:TOP_PRIORITIES]
     ]
-    match_result = matches_for_assessment(assessment, results=data, as_of=as_of)
-    plan = plan_for_assessment(assessment, results=data, match_result=match_result)
     overall = data.scores.overall
-    return {
-        "assessment": assessment,
-        "spec": spec,
-        "scores": data.scores,
-        "results": data,
-        "dimension_rows": dimension_rows,
-        "priorities": priorities,
-        "chart": radar_chart(spec, data.scores.dimensions),
-        "match_result": match_result,
-        "plan": plan,
-        "owner_summary": owner_summary(
-            firm_name=assessment.company_name, plan=plan,
+    return ResultsContext(
+        assessment=assessment,
+        spec=spec,
+        scores=data.scores,
+        results=data,
+        dimension_rows=tuple(dimension_rows),
+        priorities=tuple(priorities),
+        chart=radar_chart(spec, data.scores.dimensions),
+        match_result=data.match_result,
+        plan=data.plan,
+        owner_summary=owner_summary(
+            firm_name=assessment.company_name, plan=data.plan,
             standing=STANDING[int(overall)] if overall is not None else None),
-        "block_rows": [(b, data.scores.blocks[b.key],
-                        [(spec.pillars[p], data.scores.pillars[p]) for p in b.pillars])
-                       for b in spec.blocks],
-    }
+        block_rows=tuple((b, data.scores.blocks[b.key],
+                          [(spec.pillars[p], data.scores.pillars[p]) for p in b.pillars])
+                         for b in spec.blocks),
+    )
 
 
 @dataclass(frozen=True)
@@ -207,15 +258,43 @@ def progress_since_previous(
                     radar_chart(spec, after, comparison=before, comparison_label=label))
 
 
+@dataclass(frozen=True)
+class ReportContext(ResultsContext):
+    """Everything the PDF report shows: the results page's context and what only the report
+    has (plain-words summary, programme facts and sources, advisor notes, progress)."""
+
+    # (block, its score, [(pillar, its score, its DimensionRows)]) in the framework's order.
+    dimension_groups: list[tuple[BlockSpec, float | None,
+                                 list[tuple[PillarSpec, float | None, list[DimensionRow]]]]]
+    generated_on: datetime.date
+    report_date: datetime.date
+    is_draft: bool
+    standing: str | None
+    strongest: list[tuple[DimensionSpec, int]]
+    weakest: list[tuple[DimensionSpec, int]]
+    profile_is_level: bool
+    strongest_block: tuple[BlockSpec, float] | None
+    weakest_block: tuple[BlockSpec, float] | None
+    answered_count: int
+    not_applicable: list[DimensionSpec]
+    objective_names: list[str]
+    cost_shares: list[tuple[str, float]]
+    programme_facts: dict[str, ProgrammeFacts]
+    sources: list[ProgrammeFacts]
+    advisor_notes: list[AdvisorNote]
+    progress: Progress | None
+    framework: Any  # readiness.models.Framework
+
+
 def report_context(
     assessment: Assessment, *, as_of: datetime.date | None = None,
     organisation_id: int | None = None,
-) -> dict[str, Any]:
+) -> ReportContext:
     """Everything the PDF report shows, built with a fixed number of queries."""
     context = results_context(assessment, as_of=as_of)
-    spec: FrameworkSpec = context["spec"]
-    data: AssessmentResults = context["results"]
-    match_result: MatchResult = context["match_result"]
+    spec = context.spec
+    data = context.results
+    match_result = context.match_result
 
     answered = [(key, band) for key, band in data.scores.dimensions.items() if band is not None]
     order = {key: i for i, key in enumerate(spec.dimension_keys)}
@@ -228,38 +307,37 @@ def report_context(
     ]
     facts = programme_facts(shown)
     overall = data.scores.overall
-    blocks = [(b, data.scores.blocks[b.key]) for b in spec.blocks
-              if data.scores.blocks[b.key] is not None]
-    rows_by_pillar: dict[str, list[dict[str, Any]]] = {}
-    for row in context["dimension_rows"]:
-        rows_by_pillar.setdefault(row["pillar"].key, []).append(row)
+    blocks = [(b, score) for b in spec.blocks if (score := data.scores.blocks[b.key]) is not None]
+    rows_by_pillar: dict[str, list[DimensionRow]] = {}
+    for row in context.dimension_rows:
+        rows_by_pillar.setdefault(row.pillar.key, []).append(row)
     dimension_groups = [
         (block, block_score, [(pillar, score, rows_by_pillar.get(pillar.key, []))
                               for pillar, score in pillars])
-        for block, block_score, pillars in context["block_rows"]
+        for block, block_score, pillars in context.block_rows
     ]
-    return {
-        **context,
-        "dimension_groups": dimension_groups,
-        "generated_on": timezone.localdate(),
-        "report_date": _report_date(assessment),
-        "is_draft": assessment.is_draft,
-        "standing": STANDING[int(overall)] if overall is not None else None,
-        "strongest": [(spec.dimensions[k], b) for k, b in strongest],
-        "weakest": [(spec.dimensions[k], b) for k, b in weakest],
-        "profile_is_level": level,
+    return ReportContext(
+        **_template_context(context),
+        dimension_groups=dimension_groups,
+        generated_on=timezone.localdate(),
+        report_date=_report_date(assessment),
+        is_draft=assessment.is_draft,
+        standing=STANDING[int(overall)] if overall is not None else None,
+        strongest=[(spec.dimensions[k], b) for k, b in strongest],
+        weakest=[(spec.dimensions[k], b) for k, b in weakest],
+        profile_is_level=level,
         **_block_contrast(blocks),
-        "answered_count": len(answered),
-        "not_applicable": [spec.dimensions[k] for k, b in data.scores.dimensions.items()
-                           if b is None],
-        "objective_names": [c.name for c in spec.objectives if c.key in assessment.objectives],
-        "cost_shares": _cost_shares(spec, assessment.cost_profile),
-        "programme_facts": facts,
-        "sources": [facts[slug] for slug in dict.fromkeys(shown) if slug in facts],
-        "advisor_notes": advisor_notes_for(assessment, organisation_id=organisation_id),
-        "progress": progress_since_previous(assessment, spec, organisation_id=organisation_id),
-        "framework": assessment.framework,
-    }
+        answered_count=len(answered),
+        not_applicable=[spec.dimensions[k] for k, b in data.scores.dimensions.items()
+                        if b is None],
+        objective_names=[c.name for c in spec.objectives if c.key in assessment.objectives],
+        cost_shares=_cost_shares(spec, assessment.cost_profile),
+        programme_facts=facts,
+        sources=[facts[slug] for slug in dict.fromkeys(shown) if slug in facts],
+        advisor_notes=advisor_notes_for(assessment, organisation_id=organisation_id),
+        progress=progress_since_previous(assessment, spec, organisation_id=organisation_id),
+        framework=assessment.framework,
+    )
 
 
 # Blocks are called strongest and weakest only when they differ by at least half a band: a 0.1
@@ -320,17 +398,17 @@ def _report_date(assessment: Assessment) -> datetime.date:
     return timezone.localdate()
 
 
-def report_fingerprint(context: dict[str, Any]) -> str:
+def report_fingerprint(context: ReportContext) -> str:
     """A SHA-256 of everything the report shows, to know when a stored PDF is stale.
 
     The matching date itself is left out on purpose: a stored report says when programmes were
     checked, and it is replaced when a match, a near miss, a blocker or a programme's facts
     change, not merely because a day has passed.
     """
-    assessment: Assessment = context["assessment"]
-    data: AssessmentResults = context["results"]
-    match_result: MatchResult = context["match_result"]
-    facts: dict[str, ProgrammeFacts] = context["programme_facts"]
+    assessment = context.assessment
+    data = context.results
+    match_result = context.match_result
+    facts = context.programme_facts
     shown = {
         "layout": REPORT_LAYOUT_VERSION,
         "framework": data.spec.version,
@@ -353,14 +431,14 @@ def report_fingerprint(context: dict[str, Any]) -> str:
                         for n in match_result.near_misses_here],
         "programmes": {slug: [f.updated_at.isoformat(), f.offer, f.institutions]
                        for slug, f in sorted(facts.items())},
-        "progress": ([str(context["progress"].previous_date),
-                      [[r[0].key, r[1], r[2]] for r in context["progress"].rows]]
-                     if context.get("progress") else None),
-        "plan": context["plan"].as_list(),
+        "progress": ([str(context.progress.previous_date),
+                      [[r[0].key, r[1], r[2]] for r in context.progress.rows]]
+                     if context.progress else None),
+        "plan": context.plan.as_list(),
         "plan_targets": assessment.plan_targets,
         "notes": [[n.author, n.organisation, n.created_at.isoformat(), n.text, list(n.actions),
                    n.internal]
-                  for n in context["advisor_notes"]],
+                  for n in context.advisor_notes],
     }
     # Reasons quote the matching date ("open as of 3 March"); drop it so that days passing alone
     # do not invalidate a stored report.

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from readiness.models import Assessment
-from reports.models import ReportBundle, StoredReport
 from readiness.storage import STORAGE_ERRORS, delete_files_on_commit
+from reports.models import ReportBundle, StoredReport
 from reports.rendering import RenderedPDF, ReportURLFetcher, render_pdf
 from reports.selectors import report_context, report_fingerprint
 
@@ -56,7 +56,7 @@ def report_get_or_render(
     rendered every time and never stored. Raises ``ReportRenderError`` when rendering fails.
     """
     context = report_context(assessment, organisation_id=organisation_id)
-    filename = report_filename(assessment, on=context["report_date"])
+    filename = report_filename(assessment, on=context.report_date)
     # The firm's report and each organisation's differ by the advisors' notes they show.
     audience = f"organisation:{organisation_id}" if organisation_id is not None else ""
     if assessment.is_draft:
@@ -103,7 +103,7 @@ def report_stored_current(
     except STORAGE_ERRORS:
         logger.warning("Stored report %s is missing its file", stored.pk)
         return None
-    filename = report_filename(assessment, on=context["report_date"])
+    filename = report_filename(assessment, on=context.report_date)
     return ReportFile(content, filename, stored.pages, reused=True)
 
 
@@ -125,7 +125,7 @@ def report_render_stored(
     stored = StoredReport.objects.filter(assessment=assessment, audience=audience).first()
     _store(assessment=assessment, audience=audience, stored=stored,
            fingerprint=report_fingerprint(context), rendered=rendered)
-    filename = report_filename(assessment, on=context["report_date"])
+    filename = report_filename(assessment, on=context.report_date)
     return ReportFile(rendered.content, filename, rendered.pages, reused=False)
 
 

@@ -28,12 +28,12 @@ from reports.selectors import results_context
 def review_context(request: MemberRequest, share: Share,
                    referral_forms: dict[int, ReferralUpdateForm] | None = None) -> dict:
     context = results_context(share.assessment)
-    spec = context["spec"]
+    spec = context.spec
     history = selectors.firm_history(share)
     case = selectors.case_shares(share)
     referral_steps = selectors.referral_steps(case)
     return {
-        **context,
+        **context.template_context(),
         "share": share,
         "case_form": CaseUpdateForm(instance=share),
         "note_form": NoteForm(),

@@ -24,7 +24,7 @@ from readiness.access import holder_view
 from readiness.forms import PlanTargetsForm
 from readiness.models import Assessment
 from reports.rendering import ReportRenderError, html_to_pdf
-from reports.selectors import progress_since_previous, results_context
+from reports.selectors import ResultsContext, progress_since_previous, results_context
 from reports.views.results import results_page_context
 
 logger = logging.getLogger(__name__)
@@ -35,9 +35,9 @@ PLAN_TARGETS_SLOT = mark_safe("<!-- plan-targets-form -->")  # noqa: S308 (a con
 ONE_PAGE_STEPS = 6
 
 
-def plan_body_context(context: dict[str, Any]) -> dict[str, Any]:
+def plan_body_context(context: ResultsContext) -> dict[str, Any]:
     """What the cached results body adds to ``results_context``: the plan's links."""
-    assessment = context["assessment"]
+    assessment = context.assessment
     return {
         "plan_pdf_url": reverse("readiness:plan_pdf", args=[assessment.public_id]),
         "pack_links": _pack_links(context),
@@ -69,11 +69,11 @@ def holder_context(assessment: Assessment, form: PlanTargetsForm | None = None
     }
 
 
-def _pack_links(context: dict[str, Any]) -> list[tuple[str, str]]:
+def _pack_links(context: ResultsContext) -> list[tuple[str, str]]:
     """Matched programmes that help with a plan project: each gets an application pack."""
-    matched = {m.slug for m in context["match_result"].matches}
+    matched = {m.slug for m in context.match_result.matches}
     links: dict[str, str] = {}
-    for step in context["plan"].steps:
+    for step in context.plan.steps:
         for project in step.projects:
             for funding in project.funded_by:
                 if funding.programme in matched:
@@ -81,8 +81,8 @@ def _pack_links(context: dict[str, Any]) -> list[tuple[str, str]]:
     return list(links.items())
 
 
-def _pack(assessment: Assessment, context: dict[str, Any], slug: str) -> ApplicationPack | None:
-    found = next((m for m in context["match_result"].matches if m.slug == slug), None)
+def _pack(assessment: Assessment, context: ResultsContext, slug: str) -> ApplicationPack | None:
+    found = next((m for m in context.match_result.matches if m.slug == slug), None)
     if found is None:
         return None
     place = assessment.country_name + (f", {assessment.region_name}" if assessment.region else "")
@@ -91,10 +91,10 @@ def _pack(assessment: Assessment, context: dict[str, Any], slug: str) -> Applica
     if assessment.turnover is not None:
         facts.append(("Annual turnover", f"{assessment.turnover_currency} "
                                          f"{assessment.turnover:,.0f}"))
-    scores = context["scores"]
+    scores = context.scores
     shown = [("Overall", _score(scores.overall))] + [
-        (block.name, _score(score)) for block, score, _pillars in context["block_rows"]]
-    return application_pack(found, context["plan"], firm_name=assessment.company_name,
+        (block.name, _score(score)) for block, score, _pillars in context.block_rows]
+    return application_pack(found, context.plan, firm_name=assessment.company_name,
                             firm_facts=facts, scores=shown)
 
 
@@ -148,7 +148,7 @@ def plan_targets(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     if assessment.is_draft:
         return redirect("readiness:review", public_id=assessment.public_id)
     context = results_context(assessment)
-    data = context["results"]
+    data = context.results
     form = PlanTargetsForm(request.POST, spec=data.spec, bands=data.scores.dimensions,
                            targets=assessment.plan_targets)
     if form.is_valid():
@@ -171,9 +171,9 @@ def plan_pdf(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     if assessment.is_draft:
         return redirect("readiness:review", public_id=assessment.public_id)
     context = results_context(assessment)
-    plan = context["plan"]
+    plan = context.plan
     html = render_to_string("reports/plan.html", {
-        **context, "generated_on": timezone.localdate(),
+        **context.template_context(), "generated_on": timezone.localdate(),
         "plan": plan.head(ONE_PAGE_STEPS),
         "more_steps": max(len(plan.steps) - ONE_PAGE_STEPS, 0),
     })

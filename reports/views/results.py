@@ -41,7 +41,7 @@ def results_page_context(request: HttpRequest, assessment: Assessment,
     if body is None:
         context = results_context(assessment)
         body = render_to_string("readiness/_results_body.html",
-                                {**context, **plan_body_context(context)})
+                                {**context.template_context(), **plan_body_context(context)})
         results_body_set(public_id=assessment.public_id, variant=assessment.plan_targets,
                          html=body)
     holder = holder_context(assessment, plan_targets_form)

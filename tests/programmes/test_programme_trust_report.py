@@ -10,7 +10,7 @@ import subprocess
 
 from pypdf import PdfReader
 
-from programmes.selectors import matches_for_assessment
+from reports.pipeline import evaluation_for_assessment
 from reports.services import report_render
 from tests.factories import make_submitted
 from tests.reports.test_reports import load_programmes
@@ -24,7 +24,7 @@ def flat(content: bytes) -> str:
 def test_the_report_gives_status_checked_on_and_the_regions_contact(framework, artifacts_dir):
     load_programmes()
     assessment, _ = make_submitted(company_name="Bolton Brackets Ltd", region="North West")
-    result = matches_for_assessment(assessment)
+    result = evaluation_for_assessment(assessment).match_result
     assert result.matches, "a North West metal firm has matches"
     text = flat(report_render(assessment=assessment).content)
 
@@ -52,7 +52,7 @@ def test_a_singapore_report_lists_siri_as_a_tool_not_a_match(framework):
     load_programmes()
     assessment, _ = make_submitted(company_name="Jurong Circuits Pte Ltd", country="SG",
                                    region="", employees=120, sector="26")
-    result = matches_for_assessment(assessment)
+    result = evaluation_for_assessment(assessment).match_result
     assert "sg-siri" in [t.slug for t in result.tools]
     text = flat(report_render(assessment=assessment).content)
     assert "Tools to assess the firm" in text

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 
 from programmes.models import Programme
-from programmes.selectors import matches_for_assessment, programme_list
+from programmes.selectors import programme_list
 from programmes.services import fixture_paths, programmes_load, read_fixture
-from readiness.selectors import assessment_results
 from readiness.services import answers_save, assessment_start
+from reports.pipeline import evaluation_for_assessment
 from tests.programmes.test_matching_programmes import CANONICAL
 
 
@@ -75,10 +75,9 @@ def test_matches_for_an_assessment_and_the_partial(framework, loaded):
     })
     bands = dict.fromkeys(framework.spec.dimension_keys, (1, ""))
     answers_save(assessment=assessment, answers=bands)
-    results = assessment_results(assessment)
-    in_2020 = matches_for_assessment(assessment, results=results,
-                                     as_of=datetime.date(2020, 11, 30))
-    today = matches_for_assessment(assessment)
+    in_2020 = evaluation_for_assessment(assessment,
+                                        as_of=datetime.date(2020, 11, 30)).match_result
+    today = evaluation_for_assessment(assessment).match_result
     assert "made-smarter-nw-adoption-pilot" in [m.slug for m in in_2020.matches]
     closed = {n.slug: n.codes for n in today.near_misses}
     assert closed["made-smarter-nw-adoption-pilot"] == ["closed"]

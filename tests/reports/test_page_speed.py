@@ -14,7 +14,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from programmes.evaluation import evaluate, parse_evaluation
 from programmes.matching import match
 from programmes.models import Programme
 from programmes.selectors import programme_index_get, programme_match
@@ -24,6 +23,7 @@ from readiness.prioritisation import prioritise
 from readiness.scoring import score
 from readiness.selectors import priority_weights
 from readiness.widgets import StaticOptionsSelect
+from reports.evaluation import evaluate, parse_evaluation
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, open_link, url
 from tests.reports.test_reports import load_programmes
 

@@ -83,7 +83,7 @@ def test_report_text_has_firm_dimensions_scores_priorities_and_programmes(submit
     pages = pdf_pages(result.content)
     text = flat("\n".join(pages))
     context = report_context(submitted)
-    spec = context["spec"]
+    spec = context.spec
     assert "Acme Widgets Ltd" in text
     for dim in spec.dimensions.values():
         assert dim.name in text, dim.name
@@ -91,25 +91,25 @@ def test_report_text_has_firm_dimensions_scores_priorities_and_programmes(submit
         assert block.name in text
     for pillar in spec.pillars.values():
         assert pillar.name in text
-    assert f"{context['scores'].overall:.1f} out of 5" in text
-    for block_score in context["scores"].blocks.values():
+    assert f"{context.scores.overall:.1f} out of 5" in text
+    for block_score in context.scores.blocks.values():
         assert f"{block_score:.1f}" in text
-    top = context["priorities"]
+    top = context.priorities
     assert len(top) == 5
     for item in top:
-        assert item["dim"].name in text
-        assert f"impact {item['priority'].impact:.2f}" in text
-        assert f"{item['priority'].components.gap:.2f}" in text
-    matches = context["match_result"].matches
+        assert item.dim.name in text
+        assert f"impact {item.priority.impact:.2f}" in text
+        assert f"{item.priority.components.gap:.2f}" in text
+    matches = context.match_result.matches
     assert matches, "a GB North West metal firm matches Made Smarter programmes"
     for match in matches:
         assert match.name in text
-    for near in context["match_result"].near_misses_here:
+    for near in context.match_result.near_misses_here:
         assert near.name in text
         assert flat(near.blockers[0].message) in text
     # Methodology appendix: framework version and the programmes' sources with their dates.
     assert f"version {spec.version}" in text
-    for fact in context["sources"]:
+    for fact in context.sources:
         assert flat(fact.source_title)[:40] in text
     assert "Executive summary" in text
     assert "DRAFT" not in text
@@ -157,7 +157,7 @@ def test_radar_chart_is_in_the_pdf_as_real_text(submitted, rendered):
     profile = next(p for p in pages if "Readiness profile" in p and "Each spoke" in p)
     # The profile page's table lists only blocks and pillars, so dimension names on that page
     # can only come from the chart's axis labels.
-    spec = report_context(submitted)["spec"]
+    spec = report_context(submitted).spec
     for dim in spec.dimensions.values():
         for word in dim.name.replace("-", " ").split():
             assert word in profile, (dim.name, word)

@@ -5,7 +5,14 @@ from pathlib import Path
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.evaluation import EvaluationError, evaluate, evaluate_rows, parse_evaluation
+from readiness.framework import CURRENT_VERSION, load_framework
+from reports.evaluation import (
+    EvaluationError,
+    evaluate_rows,
+    evaluation_arguments,
+    parse_evaluation,
+)
+from reports.pipeline import evaluation_run
 
 
 class Command(BaseCommand):
@@ -40,11 +47,13 @@ class Command(BaseCommand):
             raise CommandError(
                 json.dumps({"errors": {"body": [f"Malformed JSON: {error}"]}})
             ) from error
+        spec = load_framework(CURRENT_VERSION)
         try:
-            checked = parse_evaluation(payload)
+            checked = parse_evaluation(payload, spec)
         except EvaluationError as error:
             raise CommandError(json.dumps({"errors": error.errors}, indent=2)) from error
-        self.stdout.write(json.dumps(evaluate(checked), indent=2))
+        evaluation = evaluation_run(**evaluation_arguments(checked, spec))
+        self.stdout.write(json.dumps(evaluation.as_dict(), indent=2))
 
     def _read(self, name: str) -> str:
         if name == "-":

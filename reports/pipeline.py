@@ -1,0 +1,121 @@
+"""The one evaluation pipeline (DESIGN §8): answers -> scores -> targets -> priorities ->
+matches -> plan, for a firm given as data (the API, ``manage.py evaluate``, one row of a bulk
+table) or as a stored assessment (the results page, the PDF, the advisor's case page).
+
+Every caller goes through ``evaluation_run``; ``evaluation_for_assessment`` only reads what an
+assessment holds and hands it over. The result is a frozen ``Evaluation``; ``as_dict`` is the
+API's JSON (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from programmes.matching import FirmProfile, MatchResult
+from programmes.planning import Plan, build_plan
+from programmes.selectors import funding_offers, profile_of, programme_match
+from programmes.usecases import currency_for, load_usecases
+from readiness.framework import FrameworkSpec
+from readiness.models import Assessment
+from readiness.prioritisation import Priority, prioritise
+from readiness.scoring import Scores, score
+from readiness.selectors import answers_for, priority_weights, sector_targets
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One firm evaluated. The attributes the results page and the report read by name
+    (``scores``, ``priorities``, ``targets``, ``target_source``, ``peer_count``, ``weights``,
+    ``evidence``) are those of ``readiness.selectors.AssessmentResults``."""
+
+    spec: FrameworkSpec
+    profile: FirmProfile
+    scores: Scores
+    targets: dict[str, int]
+    target_source: dict[str, str]  # dimension -> "peers" or "default"
+    peer_count: int  # credible firms of the same sector and size band
+    weights: dict[str, float]
+    priorities: list[Priority]
+    match_result: MatchResult
+    plan: Plan
+    # The firm's own words per answered dimension (stored assessments only).
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The answer of ``POST /api/v1/evaluate`` and ``manage.py evaluate`` (DESIGN §7)."""
+        return {
+            "framework_version": self.spec.version,
+            "scores": self.scores.as_dict(),
+            "priorities": [p.as_dict() for p in self.priorities],
+            **self.match_result.as_dict(),
+            "plan": self.plan.as_list(),
+        }
+
+
+def evaluation_run(
+    *,
+    spec: FrameworkSpec,
+    profile: FirmProfile,
+    answers: Mapping[str, int | None],
+    objectives: Sequence[str] = (),
+    cost_profile: Mapping[str, float] | None = None,
+    as_of: datetime.date | None = None,
+    plan_targets: Mapping[str, int] | None = None,
+    evidence: Mapping[str, str] | None = None,
+    elsewhere: bool = True,
+) -> Evaluation:
+    """Evaluate one firm from checked input (answers, objectives and cost categories known to
+    ``spec``). Stores nothing. ``as_of`` (default today) dates the programmes' status;
+    ``plan_targets`` are the bands the firm set itself for its plan; without ``elsewhere`` the
+    near misses in other countries are left out (the bulk table shows none)."""
+    scores = score(spec, answers)
+    targets, source, peer_count = sector_targets(spec, profile.sector, profile.employees)
+    weights = priority_weights()
+    priorities = prioritise(spec, answers, objectives=objectives, cost_profile=cost_profile,
+                            targets=targets, weights=weights)
+    dimension_names = {key: dim.name for key, dim in spec.dimensions.items()}
+    match_result = programme_match(
+        profile=profile, scores=scores, priorities=priorities,
+        as_of=as_of or timezone.localdate(), dimension_names=dimension_names,
+        elsewhere=elsewhere,
+    )
+    plan = build_plan(
+        load_usecases(),
+        bands=scores.dimensions,
+        priorities=priorities,
+        sector=profile.sector,
+        currency=currency_for(profile.country, profile.turnover_currency),
+        offers=funding_offers(match_result.matches),
+        targets=dict(plan_targets or {}),
+        dimension_names=dimension_names,
+    )
+    return Evaluation(
+        spec=spec, profile=profile, scores=scores, targets=targets, target_source=source,
+        peer_count=peer_count, weights=weights, priorities=priorities,
+        match_result=match_result, plan=plan, evidence=dict(evidence or {}),
+    )
+
+
+def evaluation_for_assessment(
+    assessment: Assessment, *, as_of: datetime.date | None = None
+) -> Evaluation:
+    """``evaluation_run`` over what a stored assessment holds: its answers, profile, objectives,
+    cost profile and own plan targets (those the framework no longer knows are left out)."""
+    spec = assessment.framework.spec
+    answers = [a for a in answers_for(assessment) if a.dimension_key in spec.dimensions]
+    return evaluation_run(
+        spec=spec,
+        profile=profile_of(assessment),
+        answers={a.dimension_key: a.band for a in answers},
+        objectives=[o for o in assessment.objectives if o in spec.objective_keys],
+        cost_profile={k: v for k, v in assessment.cost_profile.items() if k in spec.cost_keys},
+        as_of=as_of,
+        plan_targets={k: v for k, v in (assessment.plan_targets or {}).items()
+                      if k in spec.dimensions and isinstance(v, int)},
+        evidence={a.dimension_key: a.evidence for a in answers},
+    )
