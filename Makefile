@@ -48,9 +48,10 @@ data: install ## migrate and load the framework, programmes and demo data
 
 test: system-test install lint migrations-check pytest ## the whole suite (set DATABASE_URL for PostgreSQL)
 
-lint: ## ruff, and mypy with django-stubs (strict on the pure domain modules; pyproject.toml)
+lint: ## ruff, mypy with django-stubs (strict on the pure domain modules), the apps' import direction
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 migrations-check:
 	$(MANAGE) makemigrations --check --dry-run -v0
