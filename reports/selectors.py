@@ -19,7 +19,7 @@ from programmes.matching import MatchResult
 from programmes.models import Programme
 from programmes.planning import Plan, owner_summary
 from programmes.usecases import load_usecases
-from readiness.charts import radar_chart
+from readiness.charts import RadarChart, radar_chart
 from readiness.framework import BandSpec, BlockSpec, DimensionSpec, FrameworkSpec, PillarSpec
 from readiness.models import Assessment
 from readiness.prioritisation import Priority, explain
@@ -80,7 +80,7 @@ class PriorityRow:
 
     priority: Priority
     dim: DimensionSpec
-    why: str
+    why: list[str]  # sentences
     next: BandSpec | None
     source: str  # where the target came from: "peers" or "default"
 
@@ -101,7 +101,7 @@ class ResultsContext:
     results: Evaluation
     dimension_rows: tuple[DimensionRow, ...]
     priorities: tuple[PriorityRow, ...]
-    chart: str  # the profile chart as inline SVG
+    chart: RadarChart  # the profile chart
     match_result: MatchResult
     plan: Plan
     owner_summary: list[str]
