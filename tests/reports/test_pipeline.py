@@ -17,7 +17,7 @@ from tests.factories import DIMENSION_KEYS, answer, make_assessment, make_submit
 
 AS_OF = datetime.date(2020, 11, 30)
 BANDS = {"vertical_integration": 1, "shop_floor_automation": 0, "facility_automation": None,
-         "workforce_learning": 4}
+         "workforce_learning_development": 4}
 
 
 def body_of(assessment) -> dict:
@@ -68,7 +68,7 @@ def test_the_results_context_is_typed_and_carries_the_evaluation(framework, load
     assert context.results.plan is context.plan
     assert [row.priority for row in context.priorities] == context.results.priorities[:5]
     by_key = {row.dim.key: row for row in context.dimension_rows}
-    assert by_key["workforce_learning"].band == 4
+    assert by_key["workforce_learning_development"].band == 4
     assert by_key["facility_automation"].band is None
     assert by_key["facility_automation"].answered  # "not applicable" is an answer
     # A template reads the fields by name, the same objects (not copies).
