@@ -133,16 +133,18 @@ def paired(a: Callable[[], object], b: Callable[[], object], rounds: int, second
 def bench_engine(rounds: int, seconds: float) -> dict[str, float]:
     from django.utils import timezone
 
-    from programmes.evaluation import evaluate, parse_evaluation
+    from programmes.evaluation import evaluate
     from programmes.matching import match
     from programmes.selectors import programme_index_get, programme_near_misses_elsewhere
+    from reports.evaluate import evaluation_request
+    from reports.schemas import evaluation_body
     from readiness.framework import CURRENT_VERSION, load_framework
     from readiness.prioritisation import prioritise
     from readiness.scoring import score
     from readiness.selectors import priority_weights, sector_targets
 
     spec = load_framework(CURRENT_VERSION)
-    requests = [parse_evaluation(payload(i), spec) for i in range(60)]
+    requests = [evaluation_request(evaluation_body(payload(i))) for i in range(60)]
     index = programme_index_get()
     weights = priority_weights()
     names = {key: dim.name for key, dim in spec.dimensions.items()}
@@ -180,7 +182,7 @@ def bench_engine(rounds: int, seconds: float) -> dict[str, float]:
 
 
 def write_csv(path: Path, rows: int) -> None:
-    from programmes.evaluation import table_columns
+    from reports.bulk import table_columns
     from readiness.framework import CURRENT_VERSION, load_framework
 
     spec = load_framework(CURRENT_VERSION)
@@ -259,18 +261,20 @@ def bench_peers(rounds: int, seconds: float) -> dict[str, float]:
     targets table is refreshed after each fill, as the background task does."""
     from django.utils import timezone
 
-    from programmes.evaluation import evaluate, parse_evaluation
+    from programmes.evaluation import evaluate
     from programmes.matching import match
     from programmes.selectors import programme_index_get
     from readiness.framework import CURRENT_VERSION, load_framework
     from readiness.prioritisation import prioritise
     from readiness.scoring import score
     from readiness.services import benchmarks_refresh_all
+    from reports.evaluate import evaluation_request
+    from reports.schemas import evaluation_body
 
     spec = load_framework(CURRENT_VERSION)
     body = payload(0)
     body["company"].update(country="GB", region="North West", employees=30, sector="28")
-    request = parse_evaluation(body, spec)
+    request = evaluation_request(evaluation_body(body))
     names = {key: dim.name for key, dim in spec.dimensions.items()}
     defaults = {key: dim.default_target for key, dim in spec.dimensions.items()}
     weights = {"gap": 0.4, "kpi": 0.3, "cost": 0.3}

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from programmes.evaluation import table_columns
 from readiness.framework import load_framework
+from reports.bulk import table_columns
 
 BODY = {
     "company": {"country": "GB", "region": "North West", "employees": 45, "sector": "25"},
