@@ -136,12 +136,12 @@ def bench_engine(rounds: int, seconds: float) -> dict[str, float]:
     from programmes.evaluation import evaluate
     from programmes.matching import match
     from programmes.selectors import programme_index_get, programme_near_misses_elsewhere
-    from reports.evaluate import evaluation_request
-    from reports.schemas import evaluation_body
     from readiness.framework import CURRENT_VERSION, load_framework
     from readiness.prioritisation import prioritise
     from readiness.scoring import score
     from readiness.selectors import priority_weights, sector_targets
+    from reports.evaluate import evaluation_request
+    from reports.schemas import evaluation_body
 
     spec = load_framework(CURRENT_VERSION)
     requests = [evaluation_request(evaluation_body(payload(i))) for i in range(60)]
@@ -182,8 +182,8 @@ def bench_engine(rounds: int, seconds: float) -> dict[str, float]:
 
 
 def write_csv(path: Path, rows: int) -> None:
-    from reports.bulk import table_columns
     from readiness.framework import CURRENT_VERSION, load_framework
+    from reports.bulk import table_columns
 
     spec = load_framework(CURRENT_VERSION)
     columns = table_columns(spec)

@@ -156,7 +156,7 @@ CostProfile = create_model(  # type: ignore[call-overload]
              Field(default=None, json_schema_extra=_no_default))
        for key in SPEC.cost_keys},
 )
-Objective = Literal[SPEC.objective_keys]  # type: ignore[valid-type]
+Objective = Literal[SPEC.objective_keys]  # type: ignore[name-defined]
 
 
 class EvaluateRequest(Strict):
@@ -165,7 +165,7 @@ class EvaluateRequest(Strict):
 
     company: Company
     answers: Answers  # type: ignore[valid-type]
-    objectives: Annotated[list[Objective], Field(  # type: ignore[valid-type]
+    objectives: Annotated[list[Objective], Field(
         max_length=MAX_OBJECTIVES, json_schema_extra={"uniqueItems": True})] | None = None
     cost_profile: CostProfile | None = None  # type: ignore[valid-type]
     as_of: IsoDate | None = Field(default=None, description="Evaluate eligibility on this date "
@@ -189,7 +189,7 @@ class EvaluateRequest(Strict):
     def costs_given(self) -> dict[str, float]:
         if self.cost_profile is None:
             return {}
-        return self.cost_profile.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        return self.cost_profile.model_dump(exclude_unset=True)
 
 
 class ProgrammeFilters(Strict):
@@ -327,7 +327,7 @@ class Components(BaseModel):
 
 
 class Priority(BaseModel):
-    dimension: Literal[SPEC.dimension_keys]  # type: ignore[valid-type]
+    dimension: Literal[SPEC.dimension_keys]  # type: ignore[name-defined]
     rank: Annotated[int, Field(ge=1)]
     impact: Share
     components: Components

@@ -23,9 +23,9 @@ from readiness.models import PriorityWeights
 from readiness.prioritisation import prioritise
 from readiness.scoring import score
 from readiness.selectors import priority_weights
+from readiness.widgets import StaticOptionsSelect
 from reports.evaluate import evaluation_request
 from reports.schemas import evaluation_body
-from readiness.widgets import StaticOptionsSelect
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, open_link, url
 from tests.reports.test_reports import load_programmes
 
