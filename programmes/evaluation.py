@@ -29,6 +29,7 @@ class EvaluationRequest:
     objectives: list[str] = field(default_factory=list)
     cost_profile: dict[str, float] = field(default_factory=dict)
     as_of: datetime.date | None = None
+    include: tuple[str, ...] = ()
 
 
 def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,

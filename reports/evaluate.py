@@ -38,6 +38,7 @@ def evaluation_request(body: EvaluateRequest) -> EvaluationRequest:
         objectives=list(body.objectives or []),
         cost_profile=body.costs_given(),
         as_of=body.as_of,
+        include=tuple(body.include or ()),
     )
 
 

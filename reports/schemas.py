@@ -395,6 +395,27 @@ class PlanStep(BaseModel):
     projects: list[PlanProject]
 
 
+class InternationalOffer(BaseModel):
+    programme: str
+    name: str
+    headline: str
+    delivery: str
+    coverage: str
+    status: Status
+    status_checked_on: datetime.date | None
+    stale: bool
+    by_dates: bool = Field(default=False, description=(
+        "Status checked only after as_of: the recorded dates say it ran then"))
+    conditions: list[str] = Field(default_factory=list)
+
+
+class InternationalCountry(BaseModel):
+    country: str
+    functions: dict[str, list[InternationalOffer]] = Field(description=(
+        "The programmes of this country for each kind of support"))
+    summary: str
+
+
 class Evaluation(BaseModel):
     framework_version: int
     scores: Scores
@@ -403,6 +424,9 @@ class Evaluation(BaseModel):
     tools: list[Match] = Field(description="Self-assessment and diagnostic tools, listed apart")
     near_misses: list[NearMiss]
     plan: list[PlanStep] = Field(default_factory=list)
+    international: list[InternationalCountry] | None = Field(default=None, description=(
+        "Only when include has \"international\": the firm's own country first, then the "
+        "others of GB, US, DE, SG, KR, TW"))
 
 
 class Institution(BaseModel):

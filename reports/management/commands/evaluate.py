@@ -47,8 +47,8 @@ class Command(BaseCommand):
         except InputError as error:
             raise CommandError(json.dumps({"errors": error.errors}, indent=2)) from error
         # Through the API's response schema, so that both print the same JSON.
-        answer = Evaluation.model_validate(evaluation_run(body)).model_dump(mode="json")
-        self.stdout.write(json.dumps(answer, indent=2))
+        answer = Evaluation.model_validate(evaluation_run(body))
+        self.stdout.write(json.dumps(answer.model_dump(mode="json", exclude_unset=True), indent=2))
 
     def _read(self, name: str) -> str:
         if name == "-":
