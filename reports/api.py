@@ -130,6 +130,7 @@ def _too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
     return error_response({"body": [TOO_LARGE]})
 
 
+# Descriptions of the answers besides 200, merged by status into those ninja makes (int keys).
 TOO_MANY = "Too many requests from this client; retry after the number of seconds in the " \
            "Retry-After header"
 
@@ -137,9 +138,10 @@ TOO_MANY = "Too many requests from this client; retry after the number of second
 @api.post("/evaluate", url_name="evaluate", operation_id="evaluate",
           summary="Score, prioritise and match one firm; nothing is stored",
           response={200: Evaluation, 400: Errors, 429: Errors},
-          openapi_extra={"responses": {"400": {"description": "Bad input; each bad field is "
+          openapi_extra={"responses": {200: {"description": "The evaluation"},
+                                       400: {"description": "Bad input; each bad field is "
                                                               "named"},
-                                       "429": {"description": TOO_MANY}}})
+                                       429: {"description": TOO_MANY}}})
 def evaluate(request: HttpRequest, body: EvaluateRequest) -> HttpResponse:
     return checked_json(Evaluation, evaluation_run(body))
 
@@ -147,8 +149,9 @@ def evaluate(request: HttpRequest, body: EvaluateRequest) -> HttpResponse:
 @api.get("/programmes", url_name="programmes", operation_id="listProgrammes",
          summary="Programmes, optionally filtered",
          response={200: ProgrammeList, 400: Errors, 429: Errors},
-         openapi_extra={"responses": {"400": {"description": "A bad filter"},
-                                      "429": {"description": TOO_MANY}}})
+         openapi_extra={"responses": {200: {"description": "Matching programmes"},
+                                      400: {"description": "A bad filter"},
+                                      429: {"description": TOO_MANY}}})
 def programmes(request: HttpRequest, filters: Query[ProgrammeFilters]) -> Any:
     # A filter that is present must be valid, even when empty: a typo never widens the list.
     if unknown := _unknown_parameters(request):
@@ -162,9 +165,10 @@ def programmes(request: HttpRequest, filters: Query[ProgrammeFilters]) -> Any:
 @api.get("/programmes/{slug}", url_name="programme", operation_id="getProgramme",
          summary="One programme",
          response={200: Programme, 400: Errors, 404: NotFound, 429: Errors},
-         openapi_extra={"responses": {"400": {"description": "Not a slug"},
-                                      "404": {"description": "No such programme"},
-                                      "429": {"description": TOO_MANY}}})
+         openapi_extra={"responses": {200: {"description": "The programme"},
+                                      400: {"description": "Not a slug"},
+                                      404: {"description": "No such programme"},
+                                      429: {"description": TOO_MANY}}})
 def programme(request: HttpRequest, slug: str = Path(..., pattern=r"^[-a-zA-Z0-9_]+$")) -> Any:
     found = programme_get(slug=slug)
     if found is None:

@@ -219,6 +219,11 @@ def test_the_document_describes_the_schema_that_validates(client, db):
     assert list(schemas["CostProfile"]["properties"]) == list(spec.cost_keys)
     assert set(schemas["EvaluateRequest"]["required"]) == {"company", "answers"}
     assert set(schemas["Company"]["required"]) == {"country", "employees", "sector"}
+    # Every answer besides 200 is described with its body, so that fuzzing checks those too.
+    responses = client.get("/api/v1/openapi.json").json()["paths"]["/evaluate"]["post"]["responses"]
+    assert {status: r["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+            for status, r in responses.items()} == {"200": "Evaluation", "400": "Errors",
+                                                     "429": "Errors"}
 
 
 def test_dont_know_is_accepted_and_left_out_of_every_mean(client, db):
