@@ -102,6 +102,10 @@ def error_response(errors: dict[str, list[str]], status: int = 400) -> JsonRespo
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    if request.resolver_match and request.resolver_match.url_name == "programme":
+        # The slug is the only input: text that cannot be a slug names no programme either.
+        return JsonResponse(_not_found(request.resolver_match.kwargs.get("slug", "")),
+                            status=404)
     # Locations start with where the value came from: "body" and the parameter's name, or
     # "query" / "path".
     body = [{**e, "loc": tuple(e["loc"][2:])} for e in error.errors if e["loc"][0] == "body"]
@@ -110,6 +114,10 @@ def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
     if request.resolver_match and request.resolver_match.url_name == "programmes":
         errors.update(_unknown_parameters(request))  # named with the bad values, all at once
     return error_response(errors)
+
+
+def _not_found(slug: str) -> dict[str, str]:
+    return {"detail": f"No programme '{slug}'."}
 
 
 def _unknown_parameters(request: HttpRequest) -> dict[str, list[str]]:
@@ -164,15 +172,14 @@ def programmes(request: HttpRequest, filters: Query[ProgrammeFilters]) -> Any:
 
 @api.get("/programmes/{slug}", url_name="programme", operation_id="getProgramme",
          summary="One programme",
-         response={200: Programme, 400: Errors, 404: NotFound, 429: Errors},
+         response={200: Programme, 404: NotFound, 429: Errors},
          openapi_extra={"responses": {200: {"description": "The programme"},
-                                      400: {"description": "Not a slug"},
-                                      404: {"description": "No such programme"},
+                                      404: {"description": "No such programme (or not a slug)"},
                                       429: {"description": TOO_MANY}}})
 def programme(request: HttpRequest, slug: str = Path(..., pattern=r"^[-a-zA-Z0-9_]+$")) -> Any:
     found = programme_get(slug=slug)
     if found is None:
-        return Status(404, {"detail": f"No programme '{slug}'."})
+        return Status(404, _not_found(slug))
     return checked_json(Programme, programme_json(found, request))
 
 

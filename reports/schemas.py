@@ -251,7 +251,6 @@ FILTER_MESSAGES = {
     "kind": f"Choose one of {', '.join(Kind.values)}.",
     "open_on": "Give a date as YYYY-MM-DD.",
     "q": "At most 100 characters, without null characters.",
-    "slug": "A programme's slug has only letters, digits, '-' and '_'.",
 }
 # Our own validators' errors already say what to do; their message is kept as written.
 OWN_WORDS = {"region", "region_required", "currency_required", "listed_twice"}

@@ -269,4 +269,5 @@ def test_head_is_a_get_without_a_body_and_405_names_the_method(client, db):
 def test_every_bad_filter_is_named_at_once(client, db):
     errors = client.get("/api/v1/programmes", {"country": "XX", "colour": "red"}).json()["errors"]
     assert set(errors) == {"country", "colour"}
-    assert client.get("/api/v1/programmes/not%20a%20slug").status_code == 400
+    assert client.get("/api/v1/programmes/not%20a%20slug").json() == {
+        "detail": "No programme 'not a slug'."}
