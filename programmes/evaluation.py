@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from programmes.api_limits import MAX_EMPLOYEES, MAX_TURNOVER
+from programmes.international_selectors import international_for
 from programmes.matching import FirmProfile
 from programmes.planning import build_plan
 from programmes.selectors import funding_offers, programme_match
@@ -27,7 +28,8 @@ from readiness.reference import ISIC_DIVISIONS, is_country, is_currency, normali
 from readiness.scoring import score
 from readiness.selectors import priority_weights, sector_targets
 
-TOP_LEVEL_FIELDS = {"company", "answers", "objectives", "cost_profile", "as_of"}
+TOP_LEVEL_FIELDS = {"company", "answers", "objectives", "cost_profile", "as_of", "include"}
+INCLUDE_PARTS = ("international",)  # optional parts of the answer (DESIGN §7)
 COMPANY_FIELDS = {"company_name", "country", "region", "employees", "turnover",
                   "turnover_currency", "sector"}
 REGION_REQUIRED = {"GB", "US"}
@@ -49,6 +51,7 @@ class EvaluationRequest:
     objectives: list[str] = field(default_factory=list)
     cost_profile: dict[str, float] = field(default_factory=dict)
     as_of: datetime.date | None = None
+    include: tuple[str, ...] = ()
 
 
 def _is_int(value: Any) -> bool:
@@ -87,10 +90,26 @@ def parse_evaluation(payload: Any, spec: FrameworkSpec | None = None) -> Evaluat
             as_of = datetime.date.fromisoformat(raw)
         except ValueError:
             bad("as_of", "Give a date as YYYY-MM-DD, e.g. 2020-11-30.")
+    include = _parse_include(payload.get("include"), bad)
     if errors:
         raise EvaluationError(errors)
     return EvaluationRequest(profile=profile, answers=answers, objectives=objectives,
-                             cost_profile=costs, as_of=as_of)
+                             cost_profile=costs, as_of=as_of, include=include)
+
+
+def _parse_include(include: Any, bad) -> tuple[str, ...]:
+    if include is None:
+        return ()
+    if not isinstance(include, list):
+        bad("include", f"Give a list of optional parts: {', '.join(INCLUDE_PARTS)}.")
+        return ()
+    chosen: list[str] = []
+    for index, item in enumerate(include):
+        if not isinstance(item, str) or item not in INCLUDE_PARTS:
+            bad(f"include[{index}]", f"Unknown part; choose from {', '.join(INCLUDE_PARTS)}.")
+        elif item not in chosen:
+            chosen.append(item)
+    return tuple(chosen)
 
 
 def _parse_company(company: Any, bad) -> FirmProfile | None:
@@ -253,13 +272,20 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
         offers=funding_offers(result.matches),
         dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
     )
-    return {
+    answer = {
         "framework_version": spec.version,
         "scores": scores.as_dict(),
         "priorities": [p.as_dict() for p in priorities],
         **result.as_dict(),
         "plan": plan.as_list(),
     }
+    if "international" in request.include:
+        answer["international"] = international_for(
+            profile=request.profile, scores=scores, priorities=priorities,
+            as_of=request.as_of or timezone.localdate(),
+            dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
+        ).as_list()
+    return answer
 
 
 # Bulk evaluation: one firm a row of a CSV/XLSX table ---------------------------------------------
