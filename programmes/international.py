@@ -27,6 +27,7 @@ from programmes.matching import (
     ProgrammeRecord,
     _same_region,
     check_eligibility,
+    delivery_for,
     relevance_of,
     status_on,
     status_phrase,
@@ -124,6 +125,25 @@ class Offer:
             return "Running by its recorded dates (no status check from that time)"
         return status_phrase(self.status, self.status_checked_on, self.stale)
 
+    @property
+    def status_short(self) -> str:
+        """The status in a few words, for the PDF's table."""
+        if self.by_dates:
+            return "running by recorded dates"
+        day = (f"{self.status_checked_on.day} {self.status_checked_on:%b %Y}"
+               if self.status_checked_on else "")
+        if self.confirmed_open:
+            return f"open, confirmed {day}"
+        if self.status == "open":
+            return f"last confirmed open {day}"
+        return "status unknown" if self.status == "unknown" else f"{self.status} {day}".strip()
+
+    @property
+    def coverage_short(self) -> str:
+        if self.regions_total == 0 or self.regions_covered == self.regions_total:
+            return "nationwide"
+        return f"{self.regions_covered} of {self.regions_total} regions"
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "programme": self.slug,
@@ -175,6 +195,12 @@ class InternationalView:
     @property
     def at_note_date(self) -> bool:
         return self.as_of == NOTE_DATE
+
+    @property
+    def matrix(self) -> list[tuple[str, list[Offer | None]]]:
+        """(kind name, the best offer in each country or None) per kind: the PDF's table."""
+        return [(KIND_NAMES[kind], [(c.functions.get(kind) or (None,))[0]
+                                    for c in self.countries]) for kind in KINDS]
 
     def as_list(self) -> list[dict[str, Any]]:
         return [c.as_dict() for c in self.countries]
@@ -282,7 +308,8 @@ def _offers(
         kind: Offer(
             slug=record.slug, name=record.name, kind=kind,
             headline=headline(kind, record, terms, employees=placed.employees, as_of=as_of),
-            delivery=delivery_text(record, terms, total=total, covered=covered),
+            delivery=delivery_text(record, terms, region=shown_at, total=total,
+                                   covered=covered),
             coverage=coverage, regions_covered=covered, regions_total=total,
             status=view.status, status_checked_on=view.checked_on, stale=view.stale,
             by_dates=view.by_dates and view.status == "open", relevance=relevance, in_firm_region=in_region,
@@ -399,10 +426,13 @@ def _money_terms(terms: OfferTerms | None, *, employees: int, as_of: datetime.da
     return amount, currency, rate
 
 
-def delivery_text(record: ProgrammeRecord, terms: OfferTerms | None, *, total: int,
-                  covered: int) -> str:
-    """The delivery model: national or regional, and who delivers it."""
-    who = [d.name for d in record.delivery if d.name] or list(terms.institutions if terms else ())
+def delivery_text(record: ProgrammeRecord, terms: OfferTerms | None, *, region: str,
+                  total: int, covered: int) -> str:
+    """The delivery model (national or regional) and who delivers it where the firm would be:
+    that region's partners, else the national ones, else the institutions that run it."""
+    partners = delivery_for(record, region)
+    who = [d.institution_name or d.institution for d in partners] or list(
+        terms.institutions if terms else ())
     who = list(dict.fromkeys(who))[:3]
     regional = bool(record.eligible_regions) or any(d.regions for d in record.delivery)
     model = "regional delivery" if regional or (total and covered < total) else "national"
@@ -414,7 +444,8 @@ def delivery_text(record: ProgrammeRecord, terms: OfferTerms | None, *, total: i
 def summary_line(country: str, functions: Mapping[str, Sequence[Offer]]) -> str:
     """One line per country: which kinds of support have an offer confirmed open, which have
     offers whose status nobody confirmed, and which have none."""
-    groups: dict[str, list[str]] = {"open": [], "dates": [], "unsure": [], "none": []}
+    groups: dict[str, list[str]] = {"open": [], "dates": [], "stale": [], "unsure": [],
+                                     "none": []}
     for kind in KINDS:
         offers = functions.get(kind, ())
         name = KIND_NAMES[kind] if kind == "rnd_funding" else KIND_NAMES[kind].lower()
@@ -424,6 +455,8 @@ def summary_line(country: str, functions: Mapping[str, Sequence[Offer]]) -> str:
             groups["open"].append(name)
         elif offers[0].by_dates:
             groups["dates"].append(name)
+        elif offers[0].status == "open":
+            groups["stale"].append(name)
         else:
             groups["unsure"].append(name)
     parts = []
@@ -431,6 +464,8 @@ def summary_line(country: str, functions: Mapping[str, Sequence[Offer]]) -> str:
         parts.append("confirmed open: " + ", ".join(groups["open"]))
     if groups["dates"]:
         parts.append("running by recorded dates: " + ", ".join(groups["dates"]))
+    if groups["stale"]:
+        parts.append("last confirmed open over a year ago: " + ", ".join(groups["stale"]))
     if groups["unsure"]:
         parts.append("status not confirmed: " + ", ".join(groups["unsure"]))
     if groups["none"]:
