@@ -14,13 +14,20 @@ from programmes.international_selectors import international_for_assessment
 
 register = template.Library()
 
-NOTE_PARAM = "intl"  # ?intl=2020-11-30 re-runs the view on the policy note's date
+NOTE_PARAM = "intl"  # ?intl=today draws the view, ?intl=2020-11-30 on the note's date
 
 
 def as_of_from(value: str | None) -> datetime.date:
     """The day of the view: the policy note's date when asked for, else today. Any other value
     is today's view, never an error."""
     return NOTE_DATE if value == NOTE_DATE.isoformat() else timezone.localdate()
+
+
+def panel_asked(value: str | None) -> bool:
+    """The results page draws the view only when asked (``?intl=today`` or the note's date):
+    otherwise it carries a placeholder that htmx fills from its own URL, so the page itself
+    costs no more than before (its body is kept in the cache; this part depends on the day)."""
+    return value is not None
 
 
 def panel_context(assessment: Any, as_of: datetime.date, request: Any = None) -> dict[str, Any]:
@@ -34,6 +41,9 @@ def international_panel(context) -> dict[str, Any]:
     """The results page's section "What a firm like yours would get abroad"."""
     request = context.get("request")
     value = request.GET.get(NOTE_PARAM) if request is not None else None
+    if not panel_asked(value):
+        return {"international": None, "assessment": context["assessment"],
+                "note_date": NOTE_DATE, "today": timezone.localdate(), "request": request}
     return panel_context(context["assessment"], as_of_from(value), request)
 
 
