@@ -19,7 +19,7 @@ from programmes.international import (
     Tier,
     international_view,
 )
-from programmes.matching import FirmProfile
+from programmes.matching import STALE_AFTER_DAYS, FirmProfile, status_phrase
 from programmes.models import Institution, Programme
 from programmes.selectors import programme_index_get, profile_of
 from readiness.models import Assessment
@@ -141,6 +141,7 @@ class TimelineRow:
     status_checked_on: datetime.date | None
     left: float  # the bar's start and width in percent of the timeline's span
     width: float
+    status_text: str = ""  # as matching words it: never "open" unless confirmed within a year
 
 
 @dataclass(frozen=True)
@@ -198,9 +199,11 @@ def country_profile_get(*, country: str, today: datetime.date) -> CountryProfile
         last = p.closes_on or datetime.date(end, 1, 1)
         left = (first - datetime.date(start, 1, 1)).days / span * 100
         width = max(0.8, (last - first).days / span * 100)
+        checked = p.status_checked_on
+        stale = checked is None or (today - checked).days > STALE_AFTER_DAYS
         timeline.append(TimelineRow(p.slug, p.name, p.opens_on, p.closes_on, p.status,
-                                    p.status_checked_on, round(left, 2),
-                                    round(min(width, 100 - left), 2)))
+                                    checked, round(left, 2), round(min(width, 100 - left), 2),
+                                    status_phrase(p.status, checked, stale)))
     budgets = [{"programme": p.name, "slug": p.slug, "note": p.budget_note,
                 "sources": [s for s in p.sources or [] if isinstance(s, dict)]}
                for p in programmes if p.budget_note]
