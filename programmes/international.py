@@ -19,13 +19,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
 from programmes.matching import (
     FirmProfile,
     ProgrammeRecord,
-    _same_region,
     check_eligibility,
     delivery_for,
     relevance_of,
@@ -111,7 +111,6 @@ class Offer:
     status_checked_on: datetime.date | None
     stale: bool
     by_dates: bool = False  # checked only after as_of: its recorded dates say it ran
-    relevance: float = 0.0
     in_firm_region: bool | None = None  # own country only: open where the firm is
     conditions: tuple[str, ...] = ()
 
@@ -212,6 +211,53 @@ def country_order(own: str) -> tuple[str, ...]:
     return ((own,) if own in COUNTRIES else ()) + tuple(c for c in COUNTRIES if c != own)
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Where one programme reaches a firm placed in its country, before any ranking: it depends
+    on the firm's profile and the day only, so a caller may keep it for the same firm
+    (``sweep``); relevance, which depends on the scores, is added per call."""
+
+    record: ProgrammeRecord
+    offers: tuple[Offer, ...]  # one per kind
+
+
+@dataclass(frozen=True)
+class CountryReach:
+    country: str
+    own: bool
+    region: str
+    regions_total: int
+    reaches: tuple[Reach, ...]
+
+
+def sweep(
+    profile: FirmProfile,
+    *,
+    records: Sequence[ProgrammeRecord],
+    terms: Mapping[str, OfferTerms],
+    regions: Mapping[str, Sequence[str]],
+    as_of: datetime.date,
+) -> tuple[CountryReach, ...]:
+    """The firm placed in each of the six countries (own first), every programme of that
+    country checked in every region on ``as_of``: the offers it could use, unranked."""
+    by_country: dict[str, list[ProgrammeRecord]] = {}
+    for record in records:
+        by_country.setdefault(record.country.upper(), []).append(record)
+    result = []
+    for country in country_order(profile.country):
+        own = country == profile.country.upper()
+        places = tuple((place, _fold(place)) for place in regions.get(country, ())) or (("", ""),)
+        placed = replace(profile, country=country, region=profile.region if own else "")
+        reaches = []
+        for record in by_country.get(country, ()):
+            offers = _offers(record, placed, places, as_of, terms.get(record.slug), own)
+            if offers:
+                reaches.append(Reach(record, offers))
+        result.append(CountryReach(country, own, placed.region,
+                                   len([p for p, _f in places if p]), tuple(reaches)))
+    return tuple(result)
+
+
 def international_view(
     profile: FirmProfile,
     scores: Scores,
@@ -222,35 +268,35 @@ def international_view(
     regions: Mapping[str, Sequence[str]],
     as_of: datetime.date,
     dimension_names: Mapping[str, str] | None = None,
+    reach: Sequence[CountryReach] | None = None,
 ) -> InternationalView:
     """For each of the six countries (own first), the offers of that country's programmes that
-    the firm, placed there, could use on ``as_of``, per kind of support."""
+    the firm, placed there, could use on ``as_of``, per kind of support, best first. ``reach``
+    is this firm's ``sweep`` when the caller kept it."""
     names = dict(dimension_names or {})
-    by_country: dict[str, list[ProgrammeRecord]] = {}
-    for record in records:
-        by_country.setdefault(record.country.upper(), []).append(record)
+    if reach is None:
+        reach = sweep(profile, records=records, terms=terms, regions=regions, as_of=as_of)
     views = []
-    for country in country_order(profile.country):
-        own = country == profile.country.upper()
-        places = tuple(regions.get(country, ())) or ("",)
-        placed = replace(profile, country=country,
-                         region=profile.region if own else "")
-        functions: dict[str, list[Offer]] = {}
-        for record in by_country.get(country, ()):
-            offer_by_kind = _offers(record, placed, places, as_of, scores, priorities, names,
-                                    terms.get(record.slug), own)
-            for kind, offer in offer_by_kind.items():
-                functions.setdefault(kind, []).append(offer)
-        ranked = {kind: tuple(sorted(offers, key=_rank)[:OFFERS_PER_KIND])
+    for country in reach:
+        functions: dict[str, list[tuple[tuple, Offer]]] = {}
+        for found in country.reaches:
+            relevance, _why = relevance_of(found.record, scores, priorities, names,
+                                           employees=profile.employees)
+            for offer in found.offers:
+                functions.setdefault(offer.kind, []).append((_rank(offer, relevance), offer))
+        ranked = {kind: tuple(o for _key, o in sorted(offers, key=lambda pair: pair[0])
+                              [:OFFERS_PER_KIND])
                   for kind, offers in functions.items()}
         views.append(CountryView(
-            country=country, own=own, functions=ranked,
-            summary=summary_line(country, ranked), regions_total=len(places) if places != ("",)
-            else 0, region=profile.region if own else ""))
+            country=country.country, own=country.own, functions=ranked,
+            summary=summary_line(country.country, ranked),
+            regions_total=country.regions_total, region=country.region))
     return InternationalView(as_of=as_of, countries=tuple(views))
 
 
-def _rank(offer: Offer) -> tuple:
+def _rank(offer: Offer, relevance: float) -> tuple:
+    """Where the firm is first (own country), then confirmed open, running by its dates, open
+    but stale, unknown; then relevance to the firm's priorities, coverage and name."""
     if offer.confirmed_open:
         standing = 0
     elif offer.by_dates:
@@ -259,64 +305,90 @@ def _rank(offer: Offer) -> tuple:
         standing = 2
     else:
         standing = 3
-    return (offer.in_firm_region is False, standing, -offer.relevance, -offer.regions_covered,
+    return (offer.in_firm_region is False, standing, -relevance, -offer.regions_covered,
             offer.name)
 
 
 def _offers(
     record: ProgrammeRecord,
     placed: FirmProfile,
-    places: Sequence[str],
+    places: Sequence[tuple[str, str]],
     as_of: datetime.date,
-    scores: Scores,
-    priorities: Sequence[Priority],
-    names: Mapping[str, str],
     terms: OfferTerms | None,
     own: bool,
-) -> dict[str, Offer]:
+) -> tuple[Offer, ...]:
     """The programme's offer under each of its kinds, or nothing when no region of the country
     can use it on ``as_of``."""
-    named = tuple(record.eligible_regions) + tuple(s.region for s in record.regional_status)
+    if _never_eligible(record, placed, as_of):
+        return ()
+    named = {_fold(r) for r in record.eligible_regions} | {
+        _fold(s.region) for s in record.regional_status}
+    # Regions the record does not name all get the same answer: one check stands for them all.
+    classes: dict[str, list[str]] = {}
+    for place, folded in places:
+        classes.setdefault(folded if folded in named else "", []).append(place)
     checked: dict[str, tuple[bool, tuple[str, ...]]] = {}
-    eligible: list[str] = []
-    for place in places:
-        key = next((n.casefold() for n in named if place and _same_region(n, place)), "")
-        if key not in checked:
-            blockers, _reasons, conditions = check_eligibility(
-                replace(placed, region=place), record, as_of)
-            checked[key] = (not blockers, tuple(conditions))
-        if checked[key][0]:
-            eligible.append(place)
-    if not eligible:
-        return {}
+    for key, members in classes.items():
+        blockers, _reasons, conditions = check_eligibility(
+            _placed_in(placed, members[0]), record, as_of)
+        checked[key] = (not blockers, tuple(conditions))
+    eligible_keys = [key for key, (ok, _c) in checked.items() if ok]
+    if not eligible_keys:
+        return ()
     firm_region = placed.region if own and placed.region else ""
+    firm_key = ""
     in_region: bool | None = None
     if firm_region:
-        in_region = any(_same_region(p, firm_region) for p in eligible if p)
-    shown_at = firm_region if in_region else eligible[0]
-    view = status_on(record, replace(placed, region=shown_at), as_of)
-    key = next((n.casefold() for n in named if shown_at and _same_region(n, shown_at)), "")
-    conditions = checked.get(key, (True, ()))[1]
-    relevance, _why = relevance_of(record, scores, priorities, names,
-                                   employees=placed.employees)
-    total = len([p for p in places if p])
-    covered = len([p for p in eligible if p])
+        firm_fold = _fold(firm_region)
+        firm_key = firm_fold if firm_fold in named else ""
+        in_region = checked.get(firm_key, (False, ()))[0] and any(
+            folded == firm_fold for _p, folded in places)
+    key = firm_key if in_region else eligible_keys[0]
+    shown_at = firm_region if in_region else classes[key][0]
+    view = status_on(record, _placed_in(placed, shown_at), as_of)
+    conditions = checked[key][1]
+    total = len([p for p, _f in places if p])
+    covered = sum(len([p for p in classes[k] if p]) for k in eligible_keys)
     coverage = coverage_text(record.country.upper(), covered, total)
+    delivery = delivery_text(record, terms, region=shown_at, total=total, covered=covered)
     kinds = ("self_assessment",) if record.is_tool else tuple(
         k for k in record.kinds if k != "self_assessment")
-    return {
-        kind: Offer(
+    return tuple(
+        Offer(
             slug=record.slug, name=record.name, kind=kind,
             headline=headline(kind, record, terms, employees=placed.employees, as_of=as_of),
-            delivery=delivery_text(record, terms, region=shown_at, total=total,
-                                   covered=covered),
+            delivery=delivery,
             coverage=coverage, regions_covered=covered, regions_total=total,
             status=view.status, status_checked_on=view.checked_on, stale=view.stale,
-            by_dates=view.by_dates and view.status == "open", relevance=relevance, in_firm_region=in_region,
+            by_dates=view.by_dates and view.status == "open", in_firm_region=in_region,
             conditions=conditions,
         )
         for kind in kinds
-    }
+    )
+
+
+def _placed_in(profile: FirmProfile, region: str) -> FirmProfile:
+    # The constructor, not dataclasses.replace: this runs for every region class of every
+    # programme, and replace() inspects the fields each time.
+    return FirmProfile(profile.country, profile.employees, profile.sector, region,
+                       profile.turnover, profile.turnover_currency)
+
+
+def _never_eligible(record: ProgrammeRecord, profile: FirmProfile, as_of: datetime.date) -> bool:
+    """Rules no region can change, checked before the full check (which words every reason):
+    a sector it does not serve, or a day outside its recorded dates."""
+    if record.eligible_sectors and profile.sector not in record.eligible_sectors:
+        return True
+    if record.opens_on and as_of < record.opens_on:
+        return True
+    return bool(record.closes_on and as_of > record.closes_on)
+
+
+def _fold(region: str) -> str:
+    """A region as ``programmes.matching._same_region`` compares it: case-folded, without the
+    country prefix of an ISO 3166-2 code."""
+    text = region.strip().casefold()
+    return text.split("-", 1)[1] if len(text) > 3 and text[2] == "-" else text
 
 
 def coverage_text(country: str, covered: int, total: int) -> str:
@@ -351,6 +423,7 @@ def tier_for(tiers: Sequence[Tier], *, employees: int, as_of: datetime.date) -> 
     return current
 
 
+@lru_cache(maxsize=1024)
 def money(amount: Decimal, currency: str) -> str:
     """A compact amount in its own currency: £20k, NT$5m, ₩150m, €16.5k. Never converted."""
     sign = CURRENCY_SIGNS.get(currency.upper())

@@ -18,6 +18,7 @@ from programmes.international import (
     OfferTerms,
     Tier,
     international_view,
+    sweep,
 )
 from programmes.matching import STALE_AFTER_DAYS, FirmProfile, status_phrase
 from programmes.models import Institution, Programme
@@ -34,6 +35,10 @@ from readiness.reference import (
 from readiness.reference_cache import PROGRAMMES_REFERENCE, reference_stamp
 from readiness.scoring import Scores
 from readiness.selectors import AssessmentResults, assessment_results
+
+# (profile, as_of) -> its sweep, for the programme index under "index" (a new index starts afresh).
+_sweeps: dict[Any, Any] = {}
+SWEEP_MEMO_SIZE = 4096
 
 # (stamp of the programme data it was read under, the terms): re-read after any programme change.
 _kept: dict[str, tuple[str, dict[str, OfferTerms]]] = {}
@@ -101,14 +106,27 @@ def international_for(
     dimension_names: dict[str, str],
 ) -> InternationalView:
     """The international view of one firm over the programme database (read once per
-    process): no query beyond the cached reference data."""
+    process): no query beyond the cached reference data. The region sweep depends only on the
+    profile and the day, so it is kept for the same kind of firm while the programme index
+    lives (as the near misses elsewhere are, ``programmes.selectors``)."""
+    index = programme_index_get()
+    terms = programme_offer_terms()
+    regions = country_regions()
+    if _sweeps.get("index") is not index:
+        _sweeps.clear()
+        _sweeps["index"] = index
+    key = (profile, as_of)
+    reach = _sweeps.get(key)
+    if reach is None:
+        reach = sweep(profile, records=index.records, terms=terms, regions=regions, as_of=as_of)
+        if len(_sweeps) > SWEEP_MEMO_SIZE:
+            _sweeps.clear()
+            _sweeps["index"] = index
+        _sweeps[key] = reach
     return international_view(
         profile, scores, priorities,
-        records=programme_index_get().records,
-        terms=programme_offer_terms(),
-        regions=country_regions(),
-        as_of=as_of,
-        dimension_names=dimension_names,
+        records=index.records, terms=terms, regions=regions, as_of=as_of,
+        dimension_names=dimension_names, reach=reach,
     )
 
 
