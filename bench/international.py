@@ -18,7 +18,8 @@ alternating rounds, on the same 60 firms (six countries, six sectors, sizes 5 to
 Target (issue 15): the international view of one firm costs at most 2x a plain evaluation,
 i.e. plain rate / international rate <= 2, both for a firm seen before
 (``international_cost_ratio``) and for one seen for the first time (``first_time_cost_ratio``).
-Exit status 1 when either is missed. Rates are medians of alternating rounds, so both sides see the same machine state.
+Exit status 1 when either is missed. Rates are medians of alternating rounds, so both sides
+see the same machine state.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from programmes.matching import (
@@ -329,9 +329,9 @@ def _offers(
         classes.setdefault(folded if folded in named else "", []).append(place)
     checked: dict[str, tuple[bool, tuple[str, ...]]] = {}
     for key, members in classes.items():
-        blockers, _reasons, conditions = check_eligibility(
+        blockers, _reasons, to_check = check_eligibility(
             _placed_in(placed, members[0]), record, as_of)
-        checked[key] = (not blockers, tuple(conditions))
+        checked[key] = (not blockers, tuple(to_check))
     eligible_keys = [key for key, (ok, _c) in checked.items() if ok]
     if not eligible_keys:
         return ()
@@ -485,7 +485,8 @@ def _money_terms(terms: OfferTerms | None, *, employees: int, as_of: datetime.da
     if terms is None:
         return "", "", None
     tiers = tier_for(terms.tiers, employees=employees, as_of=as_of)
-    amount_value, currency, rate = terms.amount_max, terms.amount_currency, terms.match_rate_percent
+    amount_value, currency = terms.amount_max, terms.amount_currency
+    rate: int | str | None = terms.match_rate_percent
     if tiers:
         rates = sorted({t.match_rate_percent for t in tiers if t.match_rate_percent is not None})
         if len(rates) == 1:

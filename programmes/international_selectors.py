@@ -22,7 +22,7 @@ from programmes.international import (
 )
 from programmes.matching import STALE_AFTER_DAYS, FirmProfile, status_phrase
 from programmes.models import Institution, Programme
-from programmes.selectors import programme_index_get, profile_of
+from programmes.selectors import profile_of, programme_index_get
 from readiness.models import Assessment
 from readiness.prioritisation import Priority
 from readiness.reference import (
