@@ -54,10 +54,8 @@ def international_pages(context) -> dict[str, Any]:
     match_result = context.get("match_result")
     today = match_result.as_of if match_result is not None else timezone.localdate()
     results = context.get("results")
-    from programmes.international_selectors import international_for_assessment as view_of
-
     return {
-        "views": [view_of(assessment, as_of=day, results=results)
+        "views": [international_for_assessment(assessment, as_of=day, results=results)
                   for day in dict.fromkeys((today, NOTE_DATE))],
         "note_date": NOTE_DATE,
     }
