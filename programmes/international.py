@@ -173,6 +173,11 @@ class CountryView:
         return country_name(self.country)
 
     @property
+    def summary_body(self) -> str:
+        """The summary without the country's name, for a place that shows the name already."""
+        return self.summary.split(": ", 1)[1] if ": " in self.summary else self.summary
+
+    @property
     def rows(self) -> list[tuple[str, str, tuple[Offer, ...]]]:
         """(kind, its name, its offers) in the order of ``KINDS``, for templates."""
         return [(kind, KIND_NAMES[kind], self.functions.get(kind, ())) for kind in KINDS]

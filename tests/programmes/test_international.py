@@ -157,6 +157,7 @@ def test_an_empty_kind_says_no_national_offer_and_the_summary_line_names_it(firm
     assert "grant" not in de.functions  # the old grant closed in 2023
     assert de.functions["advice"][0].slug == "de-centres"
     assert de.summary.startswith("Germany: confirmed open: advice, training;")
+    assert de.summary_body.startswith("confirmed open: advice, training;")
     assert f"{NO_OFFER}: demonstration and test facilities, grants and tax credits" in de.summary
     assert de.as_dict()["functions"]["grant"] == []
 
