@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from programmes.international_selectors import international_for
 from programmes.matching import FirmProfile
 from programmes.planning import build_plan
 from programmes.selectors import funding_offers, programme_match
@@ -65,10 +66,17 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
         offers=funding_offers(result.matches),
         dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
     )
-    return {
+    answer = {
         "framework_version": spec.version,
         "scores": scores.as_dict(),
         "priorities": [p.as_dict() for p in priorities],
         **result.as_dict(),
         "plan": plan.as_list(),
     }
+    if "international" in request.include:
+        answer["international"] = international_for(
+            profile=request.profile, scores=scores, priorities=priorities,
+            as_of=request.as_of or timezone.localdate(),
+            dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
+        ).as_list()
+    return answer
