@@ -49,7 +49,7 @@ urlpatterns = [
     path("admin/login/", login_throttle(admin.site.login)),
     path("admin/", admin.site.urls),
     path("programmes/", include("programmes.urls")),
-    path("api/v1/", include("programmes.api_urls")),
+    path("api/v1/", include("reports.api")),
     path("advisor/", include((advisor_urls + advisor_report_urls, "advisors"))),
     path("", include((firm_sharing_urls, "sharing"))),
     path("", include((readiness_urls + firm_report_urls, "readiness"))),

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from programmes.international_selectors import InternationalView, international_for
 from programmes.matching import FirmProfile, MatchResult
 from programmes.planning import Plan, build_plan
 from programmes.selectors import funding_offers, profile_of, programme_match
@@ -45,6 +46,8 @@ class Evaluation:
     plan: Plan
     # The firm's own words per answered dimension (stored assessments only).
     evidence: dict[str, str] = field(default_factory=dict)
+    # The six countries' support for this firm, only when asked for (``include``).
+    international: InternationalView | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The answer of ``POST /api/v1/evaluate`` and ``manage.py evaluate`` (DESIGN §7)."""
@@ -54,6 +57,8 @@ class Evaluation:
             "priorities": [p.as_dict() for p in self.priorities],
             **self.match_result.as_dict(),
             "plan": self.plan.as_list(),
+            **({"international": self.international.as_list()}
+               if self.international is not None else {}),
         }
 
 
@@ -68,11 +73,14 @@ def evaluation_run(
     plan_targets: Mapping[str, int] | None = None,
     evidence: Mapping[str, str] | None = None,
     elsewhere: bool = True,
+    include: Sequence[str] = (),
 ) -> Evaluation:
     """Evaluate one firm from checked input (answers, objectives and cost categories known to
     ``spec``). Stores nothing. ``as_of`` (default today) dates the programmes' status;
     ``plan_targets`` are the bands the firm set itself for its plan; without ``elsewhere`` the
-    near misses in other countries are left out (the bulk table shows none)."""
+    near misses in other countries are left out (the bulk table shows none); with
+    "international" in ``include`` the six countries' view is added."""
+    as_of = as_of or timezone.localdate()
     scores = score(spec, answers)
     targets, source, peer_count = sector_targets(spec, profile.sector, profile.employees)
     weights = priority_weights()
@@ -81,8 +89,7 @@ def evaluation_run(
     dimension_names = {key: dim.name for key, dim in spec.dimensions.items()}
     match_result = programme_match(
         profile=profile, scores=scores, priorities=priorities,
-        as_of=as_of or timezone.localdate(), dimension_names=dimension_names,
-        elsewhere=elsewhere,
+        as_of=as_of, dimension_names=dimension_names, elsewhere=elsewhere,
     )
     plan = build_plan(
         load_usecases(),
@@ -94,10 +101,14 @@ def evaluation_run(
         targets=dict(plan_targets or {}),
         dimension_names=dimension_names,
     )
+    international = (international_for(profile=profile, scores=scores, priorities=priorities,
+                                       as_of=as_of, dimension_names=dimension_names)
+                     if "international" in include else None)
     return Evaluation(
         spec=spec, profile=profile, scores=scores, targets=targets, target_source=source,
         peer_count=peer_count, weights=weights, priorities=priorities,
         match_result=match_result, plan=plan, evidence=dict(evidence or {}),
+        international=international,
     )
 
 

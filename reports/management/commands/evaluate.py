@@ -5,14 +5,9 @@ from pathlib import Path
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 
-from readiness.framework import CURRENT_VERSION, load_framework
-from reports.evaluation import (
-    EvaluationError,
-    evaluate_rows,
-    evaluation_arguments,
-    parse_evaluation,
-)
-from reports.pipeline import evaluation_run
+from reports.bulk import evaluate_rows
+from reports.evaluate import evaluation_run
+from reports.schemas import Evaluation, InputError, evaluation_body
 
 
 class Command(BaseCommand):
@@ -47,13 +42,13 @@ class Command(BaseCommand):
             raise CommandError(
                 json.dumps({"errors": {"body": [f"Malformed JSON: {error}"]}})
             ) from error
-        spec = load_framework(CURRENT_VERSION)
         try:
-            checked = parse_evaluation(payload, spec)
-        except EvaluationError as error:
+            body = evaluation_body(payload)
+        except InputError as error:
             raise CommandError(json.dumps({"errors": error.errors}, indent=2)) from error
-        evaluation = evaluation_run(**evaluation_arguments(checked, spec))
-        self.stdout.write(json.dumps(evaluation.as_dict(), indent=2))
+        # Through the API's response schema, so that both print the same JSON.
+        answer = Evaluation.model_validate(evaluation_run(body))
+        self.stdout.write(json.dumps(answer.model_dump(mode="json", exclude_unset=True), indent=2))
 
     def _read(self, name: str) -> str:
         if name == "-":
