@@ -157,6 +157,9 @@ def programme_record(
         successor=programme.successor,
         successor_name=(programme_names or {}).get(programme.successor, ""),
         firm_types=tuple(programme.firm_types),
+        match_rate_percent=programme.match_rate_percent,
+        amount_max=programme.amount_max,
+        amount_currency=programme.amount_currency or "",
         delivery=tuple(
             Delivery(institution=d["institution"],
                      institution_name=names.get(d["institution"], ""),
@@ -314,21 +317,17 @@ def matches_for_assessment(
 
 
 def funding_offers(matches: Iterable[Match]) -> list[FundingOffer]:
-    """What the planner needs of matched programmes (kinds, focus, money), in one query."""
-    matches = list(matches)
-    money = {
-        p["slug"]: p for p in Programme.objects.filter(slug__in=[m.slug for m in matches])
-        .values("slug", "match_rate_percent", "amount_max", "amount_currency")
-    }
+    """What the planner needs of matched programmes (kinds, focus, money), from their matching
+    records: the programme index carries the money, so no query is needed."""
     return [
         FundingOffer(
             slug=m.slug, name=m.name, kinds=m.programme.kinds,
             dimensions=m.programme.dimensions,
-            match_rate_percent=money[m.slug]["match_rate_percent"],
-            amount_max=money[m.slug]["amount_max"],
-            amount_currency=money[m.slug]["amount_currency"] or "",
+            match_rate_percent=m.programme.match_rate_percent,
+            amount_max=m.programme.amount_max,
+            amount_currency=m.programme.amount_currency,
         )
-        for m in matches if m.slug in money
+        for m in matches
     ]
 
 
