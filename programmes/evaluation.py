@@ -17,14 +17,15 @@ from typing import Any
 from django.utils import timezone
 
 from programmes.api_limits import MAX_EMPLOYEES, MAX_TURNOVER
-from programmes.matching import FirmProfile
+from programmes.matching import FirmProfile, MatchResult, match
 from programmes.planning import build_plan
-from programmes.selectors import funding_offers, programme_match
+from programmes.selectors import funding_offers, programme_index_get, programme_match
 from programmes.usecases import currency_for, load_usecases
 from readiness.framework import BANDS, CURRENT_VERSION, FrameworkSpec, load_framework
-from readiness.prioritisation import MAX_OBJECTIVES, prioritise
+from readiness.prioritisation import MAX_OBJECTIVES, Priority, prioritise
 from readiness.reference import ISIC_DIVISIONS, is_country, is_currency, normalise_region
-from readiness.scoring import score
+from readiness.reference_cache import reference_pinned
+from readiness.scoring import Scores, score
 from readiness.selectors import priority_weights, sector_targets
 
 TOP_LEVEL_FIELDS = {"company", "answers", "objectives", "cost_profile", "as_of"}
@@ -326,37 +327,59 @@ def table_columns(spec: FrameworkSpec) -> list[str]:
 def evaluate_rows(
     rows: list[dict[str, Any]], spec: FrameworkSpec | None = None, *, first_line: int = 2
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """One result row per good input row, and one message per bad row naming its line."""
+    """One result row per good input row, and one message per bad row naming its line.
+
+    The rows are evaluated as ``evaluate`` does, against one copy of the reference data (read at
+    the first row) and without what the table does not show: the plan, the fit sentences and
+    the programmes of other countries."""
     spec = spec or load_framework(CURRENT_VERSION)
     known = set(table_columns(spec))
+    names = {key: dim.name for key, dim in spec.dimensions.items()}
+    today = timezone.localdate()
     results: list[dict[str, Any]] = []
     problems: list[str] = []
-    for offset, row in enumerate(rows):
-        line = first_line + offset
-        unknown = sorted(str(k) for k in row if str(k).strip() not in known)
-        try:
-            if unknown:
-                raise EvaluationError({name: ["Unknown column."] for name in unknown})
-            checked = parse_evaluation(payload_from_row(row, spec), spec)
-        except EvaluationError as error:
-            detail = "; ".join(f"{field}: {' '.join(messages)}"
-                               for field, messages in error.errors.items())
-            problems.append(f"line {line}: {detail}")
-            continue
-        answer = evaluate(checked, spec, elsewhere=False)
-        scores = answer["scores"]
-        results.append({
-            "line": line,
-            "company_name": row.get("company_name", ""),
-            "overall": scores["overall"],
-            "percent": scores["percent"],
-            "top_priorities": ";".join(p["dimension"] for p in answer["priorities"][:3]),
-            "matches": ";".join(m["programme"] for m in answer["matches"]),
-            "best_match_relevance": answer["matches"][0]["relevance"] if answer["matches"]
-            else None,
-            "near_misses_in_country": ";".join(
-                n["programme"] for n in answer["near_misses"]
-                if all(b["code"] != "country" for b in n["blockers"])
-            ),
-        })
+    with reference_pinned():
+        for offset, row in enumerate(rows):
+            line = first_line + offset
+            unknown = sorted(str(k) for k in row if str(k).strip() not in known)
+            try:
+                if unknown:
+                    raise EvaluationError({name: ["Unknown column."] for name in unknown})
+                checked = parse_evaluation(payload_from_row(row, spec), spec)
+            except EvaluationError as error:
+                detail = "; ".join(f"{field}: {' '.join(messages)}"
+                                   for field, messages in error.errors.items())
+                problems.append(f"line {line}: {detail}")
+                continue
+            scores, priorities, found = _evaluate_for_table(checked, spec, names, today)
+            results.append({
+                "line": line,
+                "company_name": row.get("company_name", ""),
+                "overall": scores.overall,
+                "percent": scores.percent,
+                "top_priorities": ";".join(p.dimension for p in priorities[:3]),
+                "matches": ";".join(m.slug for m in found.matches),
+                "best_match_relevance": found.matches[0].relevance if found.matches else None,
+                "near_misses_in_country": ";".join(
+                    n.slug for n in found.near_misses_here
+                    if all(b.code != "country" for b in n.blockers)
+                ),
+            })
     return results, problems
+
+
+def _evaluate_for_table(request: EvaluationRequest, spec: FrameworkSpec,
+                        names: dict[str, str], today: datetime.date
+                        ) -> tuple[Scores, list[Priority], MatchResult]:
+    """What ``evaluate`` computes that a row of the bulk table shows (same scores, priorities
+    and rankings; programme_match with ``elsewhere=False``, without the fit sentences)."""
+    scores = score(spec, request.answers)
+    targets, _source, _peers = sector_targets(spec, request.profile.sector,
+                                              request.profile.employees)
+    priorities = prioritise(spec, request.answers, objectives=request.objectives,
+                            cost_profile=request.cost_profile, targets=targets,
+                            weights=priority_weights())
+    found = match(request.profile, scores, priorities,
+                  programmes=programme_index_get().candidates(request.profile.country),
+                  as_of=request.as_of or today, dimension_names=names, explain=False)
+    return scores, priorities, found

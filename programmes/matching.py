@@ -351,13 +351,15 @@ def match(
     programmes: Iterable[ProgrammeRecord],
     as_of: datetime.date,
     dimension_names: Mapping[str, str] | None = None,
+    explain: bool = True,
 ) -> MatchResult:
     """Matches ranked by relevance (highest first, then by name) and near misses.
 
     ``near_misses`` keeps every programme with at least one blocker, those in the firm's own
     country first, fewest blockers first; the result's properties sort them into what a firm can
     act on (``near_misses_here``), ``history`` and the rest. Self-assessment tools a firm may use
-    are ``tools``, not matches.
+    are ``tools``, not matches. With ``explain`` False the matches carry no fit reasons (the
+    bulk table shows none); rankings, blockers and conditions are the same.
     """
     names = dict(dimension_names or {})
     matches: list[Match] = []
@@ -367,7 +369,8 @@ def match(
     for programme in programmes:
         blockers, eligibility_reasons, conditions = check_eligibility(profile, programme, as_of)
         relevance, fit_reasons = _relevance(programme, scores, top, names,
-                                            employees=profile.employees, explain=not blockers)
+                                            employees=profile.employees,
+                                            explain=explain and not blockers)
         if blockers:
             opening = _next_opening(programme, as_of)
             far_off = opening is not None and (opening - as_of).days > NEAR_OPENING_DAYS
