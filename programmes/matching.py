@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from math import fsum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -794,7 +795,7 @@ def _relevance(
     when ``explain`` is False (a near miss is ranked by its relevance but shows no reasons)."""
     reasons: list[str] = []
     # No dimensions listed: the programme works on all of them.
-    targets, focus = _targets_focus(tuple(programme.dimensions) or tuple(scores.dimensions))
+    targets, focus = _targets_focus(programme.dimensions or tuple(scores.dimensions))
     fit = level_fit = stage_fit = NEUTRAL
     if top:
         hit = [(i, p) for i, p in enumerate(top) if p.dimension in targets]
@@ -813,7 +814,7 @@ def _relevance(
 
     answered = [band for d in targets if (band := scores.dimensions.get(d)) is not None]
     if answered:
-        level = fmean(answered)
+        level = fsum(answered) / len(answered)  # statistics.fmean, without its checks
         distance = max(programme.min_band - level, level - programme.max_band, 0.0)
         level_fit = max(0.0, 1.0 - 0.25 * distance)
         span = f"bands {programme.min_band} to {programme.max_band}"

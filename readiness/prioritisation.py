@@ -95,7 +95,7 @@ def prioritise(
     chosen = list(dict.fromkeys(objectives))
 
     w_gap, w_kpi, w_cost = w["gap"], w["kpi"], w["cost"]
-    kpi_scale = len(chosen) * RELEVANCE_MAX
+    by_objectives = _objective_terms(framework, tuple(chosen))
     share_items = list(shares.items())
     # Each priority is made once, with its rank, after the sort (ties keep the framework's order).
     scored: list[tuple[float, int, tuple]] = []
@@ -105,19 +105,14 @@ def prioritise(
             continue
         target = int(targets.get(key, dim.default_target))
         gap = max(target - band, 0) / 5
-        objective_relevance = dim.objective_relevance
-        kpi = sum(map(objective_relevance.__getitem__, chosen)) / kpi_scale if chosen else 0.0
+        kpi, drivers_objectives = by_objectives[key]
         cost_relevance = dim.cost_relevance
         # sum() itself, not a running total: it compensates rounding (Python 3.12+).
         cost = sum([share * cost_relevance[c] / RELEVANCE_MAX for c, share in share_items])
         impact = w_gap * gap + w_kpi * kpi + w_cost * cost
-        strong_objectives = [o for o in chosen if objective_relevance[o] >= 2]
-        if len(strong_objectives) > 1:
-            strong_objectives.sort(key=lambda o: -objective_relevance[o])
         strong_costs = [c for c, _share in share_items if cost_relevance[c] >= 2]
         if len(strong_costs) > 1:
             strong_costs.sort(key=lambda c: -(shares[c] * cost_relevance[c]))
-        drivers_objectives = tuple(strong_objectives)
         drivers_costs = tuple(strong_costs)
         scored.append((impact, order, (key, gap, kpi, cost, band, target, drivers_objectives,
                                        drivers_costs)))
@@ -130,6 +125,29 @@ def prioritise(
         for rank, (impact, _, (key, gap, kpi, cost, band, target, drivers_objectives,
                                drivers_costs)) in enumerate(scored, start=1)
     ]
+
+
+# Per chosen objectives: dimension -> (kpi term, objectives driving it). Both depend on the
+# framework and the choice only (at most a few hundred choices), not on the answers, so they are
+# worked out once per framework object and choice, and kept on the framework object (as
+# functools.cached_property keeps its values: in the instance's __dict__).
+_TERMS_ATTRIBUTE = "_objective_terms"
+
+
+def _objective_terms(framework: FrameworkSpec, chosen: tuple[str, ...]
+                     ) -> dict[str, tuple[float, tuple[str, ...]]]:
+    tables = vars(framework).setdefault(_TERMS_ATTRIBUTE, {})
+    table = tables.get(chosen)
+    if table is None:
+        table = {}
+        scale = len(chosen) * RELEVANCE_MAX
+        for key, dim in framework.dimensions.items():
+            relevance = dim.objective_relevance
+            kpi = sum(map(relevance.__getitem__, chosen)) / scale if chosen else 0.0
+            strong = sorted((o for o in chosen if relevance[o] >= 2), key=lambda o: -relevance[o])
+            table[key] = (kpi, tuple(strong))
+        tables[chosen] = table
+    return table
 
 
 def explain(framework: FrameworkSpec, priority: Priority) -> list[str]:
