@@ -337,18 +337,22 @@ def bench_pages(rounds: int, seconds: float) -> dict[str, float]:
                                                  "pillar_key": "automation"})
     results = reverse("readiness:results", kwargs={"public_id": done.public_id})
 
-    def get(client, path):
+    def get(client, path, name):
         def call():
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
+        call.__name__ = name
         return call
 
-    results_rate, health_rate = paired(get(done_client, results), get(health, "/healthz"),
-                                       rounds, seconds)
-    profile_rate, pillar_rate = paired(get(Client(), "/start/"), get(draft_client, pillar),
-                                       rounds, seconds)
+    CPU_RATES.clear()
+    results_rate, health_rate = paired(get(done_client, results, "results"),
+                                       get(health, "/healthz", "health"), rounds, seconds)
+    profile_rate, pillar_rate = paired(get(Client(), "/start/", "profile"),
+                                       get(draft_client, pillar, "pillar"), rounds, seconds)
+    cpu = {name: statistics.median(values) for name, values in CPU_RATES.items()}
     return {"results_rate": results_rate, "health_rate": health_rate,
             "results_vs_health": results_rate / health_rate,
+            "results_vs_health_cpu": cpu["results"] / cpu["health"],
             "profile_rate": profile_rate, "pillar_rate": pillar_rate,
             "profile_vs_pillar": pillar_rate / profile_rate}
 
