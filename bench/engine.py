@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -208,12 +209,19 @@ def write_csv(path: Path, rows: int) -> None:
             writer.writerow(row)
 
 
+CSV_CPU_SECONDS: list[float] = []  # the command's CPU time (user + system) for each run
+
+
 def run_csv(db_path: Path, csv_path: Path) -> float:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "evaluate", "--csv", str(csv_path),
                     "-o", os.devnull], env=env, check=True, capture_output=True)
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CSV_CPU_SECONDS.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return elapsed
 
 
 def bench_csv(db_path: Path, small: int, large: int) -> dict[str, float]:
@@ -227,7 +235,9 @@ def bench_csv(db_path: Path, small: int, large: int) -> dict[str, float]:
         small_seconds = run_csv(db_path, small_csv)
         large_seconds = run_csv(db_path, large_csv)
     small_rate, large_rate = small / small_seconds, large / large_seconds
+    small_cpu, large_cpu = CSV_CPU_SECONDS[-2:]
     return {"csv_small_rows": small, "csv_small_seconds": small_seconds,
+            "csv_small_cpu_seconds": small_cpu, "csv_large_cpu_seconds": large_cpu,
             "csv_small_rate": small_rate, "csv_large_rows": large,
             "csv_large_seconds": large_seconds, "csv_large_rate": large_rate,
             "csv_linearity": large_rate / small_rate}
