@@ -40,12 +40,10 @@ from __future__ import annotations
 
 import datetime
 import math
-from math import fsum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
 from decimal import Decimal
-from statistics import fmean
+from functools import cached_property, lru_cache
 from typing import Any
 
 from programmes.sme_rules import SmeRule
@@ -814,7 +812,7 @@ def _relevance(
 
     answered = [band for d in targets if (band := scores.dimensions.get(d)) is not None]
     if answered:
-        level = fsum(answered) / len(answered)  # statistics.fmean, without its checks
+        level = math.fsum(answered) / len(answered)  # statistics.fmean, without its checks
         distance = max(programme.min_band - level, level - programme.max_band, 0.0)
         level_fit = max(0.0, 1.0 - 0.25 * distance)
         span = f"bands {programme.min_band} to {programme.max_band}"
