@@ -21,6 +21,8 @@ from readiness.framework import RELEVANCE_MAX, FrameworkSpec
 from readiness.wording import join_words
 
 DEFAULT_WEIGHTS: dict[str, float] = {"gap": 0.4, "kpi": 0.3, "cost": 0.3}
+# A priority's parts before its rank is known: key, gap, kpi, cost, band, target, drivers.
+_Terms = tuple[str, float, float, float, int, int, tuple[str, ...], tuple[str, ...]]
 MAX_OBJECTIVES = 3
 
 
@@ -98,7 +100,7 @@ def prioritise(
     by_objectives = _objective_terms(framework, tuple(chosen))
     share_items = list(shares.items())
     # Each priority is made once, with its rank, after the sort (ties keep the framework's order).
-    scored: list[tuple[float, int, tuple]] = []
+    scored: list[tuple[float, int, _Terms]] = []
     for order, (key, dim) in enumerate(framework.dimensions.items()):
         band = bands.get(key)
         if band is None:
@@ -132,11 +134,12 @@ def prioritise(
 # worked out once per framework object and choice, and kept on the framework object (as
 # functools.cached_property keeps its values: in the instance's __dict__).
 _TERMS_ATTRIBUTE = "_objective_terms"
+ObjectiveTerms = dict[str, tuple[float, tuple[str, ...]]]
 
 
-def _objective_terms(framework: FrameworkSpec, chosen: tuple[str, ...]
-                     ) -> dict[str, tuple[float, tuple[str, ...]]]:
-    tables = vars(framework).setdefault(_TERMS_ATTRIBUTE, {})
+def _objective_terms(framework: FrameworkSpec, chosen: tuple[str, ...]) -> ObjectiveTerms:
+    tables: dict[tuple[str, ...], ObjectiveTerms] = vars(framework).setdefault(
+        _TERMS_ATTRIBUTE, {})
     table = tables.get(chosen)
     if table is None:
         table = {}
