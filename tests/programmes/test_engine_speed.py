@@ -161,3 +161,25 @@ def test_plan_target_options_are_djangos_select_with_the_target_marked(framework
                 chosen = targets.get(name)
                 if chosen is not None and data is None:
                     assert f'<option value="{chosen}" selected>' in str(ours[name])
+
+
+@pytest.mark.parametrize("as_of", [datetime.date(2021, 6, 15), datetime.date(2026, 11, 30)])
+def test_near_misses_are_listed_as_a_sort_of_the_whole_list_lists_them(framework, loaded, as_of):
+    from programmes.evaluation import payload_from_row
+    from programmes.selectors import programme_near_misses_elsewhere
+
+    spec = framework.spec
+    index = programme_index_get()
+    for row in rows(16):
+        request = parse_evaluation(payload_from_row(row, spec), spec)
+        scores = score(spec, request.answers)
+        priorities = prioritise(spec, request.answers)
+        listed = programme_match(profile=request.profile, scores=scores, priorities=priorities,
+                                 as_of=as_of, dimension_names={}).near_misses
+        here = match(request.profile, scores, priorities,
+                     programmes=index.candidates(request.profile.country), as_of=as_of)
+        whole = here.near_misses + list(
+            programme_near_misses_elsewhere(index, request.profile, as_of))
+        whole.sort(key=lambda n: (n.elsewhere, len(n.blockers), -n.relevance, n.name))
+        assert [n.slug for n in listed] == [n.slug for n in whole]
+        assert any(n.elsewhere for n in listed)
