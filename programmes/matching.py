@@ -423,12 +423,12 @@ def _check_country(profile: FirmProfile, programme: ProgrammeRecord, blockers: l
         if len(allowed) == 1:
             reasons.append(f"It is for firms in {here}, where you are based.")
         else:
-            reasons.append(f"It is open to firms in {_countries_listed(allowed, 'and')}; "
+            reasons.append(f"It is open to firms in {_countries_listed(tuple(allowed), 'and')}; "
                            f"you are in {here}.")
         return True
     blockers.append(Blocker(
         "country",
-        f"Only firms in {_countries_listed(allowed, 'or')} are eligible; you are in {here}.",
+        f"Only firms in {_countries_listed(tuple(allowed), 'or')} are eligible; you are in {here}.",
     ))
     return False
 
@@ -444,14 +444,14 @@ def _check_region(profile: FirmProfile, programme: ProgrammeRecord, blockers: li
     if not allowed:
         return
     country = profile.country.upper()
-    listed = _regions_listed(country, allowed)
+    listed = _regions_listed(country, tuple(allowed))
     if not profile.region:
         blockers.append(Blocker(
             "region", f"Only firms in {listed} are eligible; you did not say where you are."
         ))
         return
     place = _region_phrase(country, profile.region)
-    if profile.region.casefold() in _folded(allowed):
+    if profile.region.casefold() in _folded(tuple(allowed)):
         reasons.append(f"You are in {place}, where it runs.")
     else:
         blockers.append(Blocker(
@@ -460,7 +460,9 @@ def _check_region(profile: FirmProfile, programme: ProgrammeRecord, blockers: li
 
 
 # The wording of a programme's own lists depends only on the lists (reference data), so it is
-# made once per list and kept; a firm's own words are added to it at each call.
+# made once per list and kept; a firm's own words are added to it at each call. (tuple() keeps
+# a record built with lists hashable.) Should country, region or sector names, or month names,
+# come to depend on the active language, these kept phrases must be keyed by it too.
 @lru_cache(maxsize=1024)
 def _regions_listed(country: str, allowed: tuple[str, ...]) -> str:
     return join_words([_region_phrase(country, r) for r in allowed], "or")
@@ -477,7 +479,7 @@ def _check_sector(profile: FirmProfile, programme: ProgrammeRecord, blockers: li
     if not allowed:
         return
     yours = sector_label(profile.sector)
-    described = _sectors_described(allowed)
+    described = _sectors_described(tuple(allowed))
     if profile.sector in allowed:
         reasons.append(f"It serves {described}; your sector is {yours}.")
     else:
@@ -793,7 +795,7 @@ def _relevance(
     when ``explain`` is False (a near miss is ranked by its relevance but shows no reasons)."""
     reasons: list[str] = []
     # No dimensions listed: the programme works on all of them.
-    targets, focus = _targets_focus(programme.dimensions or tuple(scores.dimensions))
+    targets, focus = _targets_focus(tuple(programme.dimensions or scores.dimensions))
     fit = level_fit = stage_fit = NEUTRAL
     if top:
         hit = [(i, p) for i, p in enumerate(top) if p.dimension in targets]
