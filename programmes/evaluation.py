@@ -13,13 +13,13 @@ from typing import Any
 from django.utils import timezone
 
 from programmes.international_selectors import international_for
-from programmes.matching import FirmProfile
+from programmes.matching import FirmProfile, MatchResult, match
 from programmes.planning import build_plan
-from programmes.selectors import funding_offers, programme_match
+from programmes.selectors import funding_offers, programme_index_get, programme_match
 from programmes.usecases import currency_for, load_usecases
 from readiness.framework import CURRENT_VERSION, FrameworkSpec, load_framework
-from readiness.prioritisation import prioritise
-from readiness.scoring import score
+from readiness.prioritisation import Priority, prioritise
+from readiness.scoring import Scores, score
 from readiness.selectors import priority_weights, sector_targets
 
 
@@ -80,3 +80,20 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
             dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
         ).as_list()
     return answer
+
+
+def evaluate_for_table(request: EvaluationRequest, spec: FrameworkSpec,
+                        names: dict[str, str], today: datetime.date
+                        ) -> tuple[Scores, list[Priority], MatchResult]:
+    """What ``evaluate`` computes that a row of the bulk table shows (same scores, priorities
+    and rankings; programme_match with ``elsewhere=False``, without the fit sentences)."""
+    scores = score(spec, request.answers)
+    targets, _source, _peers = sector_targets(spec, request.profile.sector,
+                                              request.profile.employees)
+    priorities = prioritise(spec, request.answers, objectives=request.objectives,
+                            cost_profile=request.cost_profile, targets=targets,
+                            weights=priority_weights())
+    found = match(request.profile, scores, priorities,
+                  programmes=programme_index_get().candidates(request.profile.country),
+                  as_of=request.as_of or today, dimension_names=names, explain=False)
+    return scores, priorities, found
