@@ -135,6 +135,13 @@ def test_the_pdf_comes_in_the_assessments_language(framework, client, tmp_path, 
     if language == "ko":
         assert len(HANGUL.findall(text)) > 200
     assert "Shop Floor Automation" not in text
+    # Han characters in the glyph forms of the language: Taiwan's (TC), Korea's (KR).
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "report.pdf")], check=True,
+                           capture_output=True, text=True).stdout
+    wanted = {"ko": "Noto-Sans-CJK-KR", "zh-hant": "Noto-Sans-CJK-TC", "de": "DejaVu-Sans"}
+    assert wanted[language] in fonts
+    if language == "zh-hant":
+        assert "Noto-Sans-CJK-KR" not in fonts
 
 
 @pytest.fixture
