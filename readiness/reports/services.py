@@ -14,7 +14,6 @@ from django.utils.text import slugify
 from django.utils.translation import override
 
 from readiness.languages import language_supported
-
 from readiness.models import Assessment, ReportBundle, StoredReport
 from readiness.reports.rendering import RenderedPDF, ReportURLFetcher, render_pdf
 from readiness.reports.selectors import report_context, report_fingerprint

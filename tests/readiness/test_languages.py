@@ -31,14 +31,21 @@ EXPECTED = {
 }
 
 
+def poppler(tool: str, *args: str) -> str:
+    """The output of one of poppler's tools (pdftotext, pdffonts; CI installs poppler-utils)."""
+    executable = shutil.which(tool)
+    if executable is None:
+        pytest.skip(f"needs poppler-utils ({tool}), installed by scripts/system-packages test")
+    # Fixed arguments and a file this test wrote: no untrusted input reaches the command.
+    return subprocess.run([executable, *args], check=True,  # noqa: S603
+                          capture_output=True, text=True).stdout
+
+
 def pdf_text(content: bytes, tmp_path) -> str:
-    """The PDF's text as poppler's pdftotext reads it (the tool CI installs)."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("needs poppler-utils (pdftotext), installed by scripts/system-packages test")
+    """The PDF's text as poppler's pdftotext reads it."""
     path = tmp_path / "report.pdf"
     path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    return poppler("pdftotext", "-enc", "UTF-8", str(path), "-")
 
 
 def download(response) -> bytes:
@@ -72,7 +79,7 @@ def test_the_switcher_changes_the_pages_and_the_assessments_language(framework, 
     open_link(client, token)
     pillar = url("pillar", assessment, pillar_key="automation")
     page = client.get(pillar).content.decode()
-    assert 'name="assessment" value="%s"' % assessment.public_id in page
+    assert f'name="assessment" value="{assessment.public_id}"' in page
     assert "Shop Floor Automation" in page
     response = client.post(reverse("set_language"), {
         "language": "ko", "next": pillar, "assessment": str(assessment.public_id)})
@@ -136,8 +143,7 @@ def test_the_pdf_comes_in_the_assessments_language(framework, client, tmp_path, 
         assert len(HANGUL.findall(text)) > 200
     assert "Shop Floor Automation" not in text
     # Han characters in the glyph forms of the language: Taiwan's (TC), Korea's (KR).
-    fonts = subprocess.run(["pdffonts", str(tmp_path / "report.pdf")], check=True,
-                           capture_output=True, text=True).stdout
+    fonts = poppler("pdffonts", str(tmp_path / "report.pdf"))
     wanted = {"ko": "Noto-Sans-CJK-KR", "zh-hant": "Noto-Sans-CJK-TC", "de": "DejaVu-Sans"}
     assert wanted[language] in fonts
     if language == "zh-hant":
