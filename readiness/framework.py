@@ -161,10 +161,13 @@ def fixture_path(version: int) -> Path:
 
 
 @cache
-def load_framework(version: int = 1) -> FrameworkSpec:
-    """The framework of the given version, read once per process from its fixture."""
+def load_framework(version: int = 1, language: str | None = None) -> FrameworkSpec:
+    """The framework of the given version, read once per process (and language) from its
+    fixture; with a ``language``, its texts in that language where they are translated."""
     with fixture_path(version).open(encoding="utf-8") as handle:
-        return parse_framework(json.load(handle))
+        data = json.load(handle)
+    translations = load_translation(version, language) if language else {}
+    return parse_framework(translate_definition(data, translations) if translations else data)
 
 
 CURRENT_VERSION = 1

@@ -51,7 +51,9 @@ def pdf_text(content: bytes, tmp_path) -> str:
 def download(response) -> bytes:
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == "application/pdf"
-    return b"".join(response.streaming_content)
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 @pytest.mark.parametrize("language, accept", [("ko", "ko-KR,ko;q=0.9,en;q=0.5"),
@@ -193,3 +195,26 @@ def test_an_unknown_pdf_language_is_a_message_not_an_error(hub, advisor, lang):
     assert response.status_code == 200
     assert "Reports come in English, German, Korean or Traditional Chinese" in (
         response.content.decode())
+
+
+def test_the_one_page_plan_comes_in_the_assessments_language_not_the_pages(
+        framework, client, tmp_path):
+    load_programmes()
+    with translation.override("ko"):
+        assessment, token = make_submitted(company_name="Hanbit Precision")
+    open_link(client, token)  # this browser asks for no language: its pages are English
+    assert "Shop Floor Automation" in client.get(url("results", assessment)).content.decode()
+    text = pdf_text(download(client.get(url("plan_pdf", assessment))), tmp_path)
+    assert HANGUL.search(text), text[:500]
+
+
+def test_a_programme_page_names_its_dimensions_in_the_visitors_language(framework, loaded):
+    from programmes.models import Programme
+
+    programme = next(p for p in Programme.objects.all() if "shop_floor_automation" in
+                     (p.dimensions or []))
+    path = reverse("programmes:detail", args=[programme.slug])
+    german = Client(headers={"accept-language": "de"}).get(path).content.decode()
+    assert EXPECTED["de"][0] in german
+    english = Client().get(path).content.decode()
+    assert "Shop Floor Automation" in english and EXPECTED["de"][0] not in english
