@@ -7,6 +7,7 @@ reads it into dataclasses that scoring and prioritisation use without a database
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -255,6 +256,20 @@ def unknown_texts(data: dict[str, Any], translations: dict[str, str]) -> list[st
     """Translation keys the definition does not have (a renamed or removed text)."""
     known = framework_texts(data)
     return sorted(key for key in translations if key not in known)
+
+
+def text_fingerprint(text: str) -> str:
+    """A short fingerprint of an English text, kept beside its translation ("sources" in the
+    translation file): when the English text changes, its translation shows as stale."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def stale_texts(data: dict[str, Any], translations: dict[str, str],
+                sources: dict[str, str]) -> list[str]:
+    """Translated text keys whose translation was made from another English text than today's
+    (or whose source was not recorded): they must be translated again."""
+    return [key for key, english in framework_texts(data).items()
+            if key in translations and sources.get(key) != text_fingerprint(english)]
 
 
 def translation_path(version: int, language: str) -> Path:

@@ -17,6 +17,8 @@ from readiness.framework import (
     load_translation,
     missing_texts,
     parse_framework,
+    stale_texts,
+    text_fingerprint,
     translate_definition,
     translation_path,
     unknown_texts,
@@ -42,6 +44,29 @@ def test_every_translation_file_has_every_text_of_the_english_framework(language
     assert missing == [], f"{path.name} lacks {len(missing)} texts: {missing}"
     assert unknown_texts(english(), translations) == [], (
         f"{path.name} has texts the English framework no longer has")
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_no_translation_is_older_than_its_english_text(language):
+    """Each translation records the English text it was made from; an English text changed
+    since then makes its translation stale (a 'fuzzy' one), and this names it."""
+    path = translation_path(1, language)
+    sources = json.loads(path.read_text("utf-8")).get("sources", {})
+    stale = stale_texts(english(), load_translation(1, language), sources)
+    assert stale == [], f"{path.name}: translate these again, their English changed: {stale}"
+
+
+def test_a_changed_english_text_makes_its_translation_stale():
+    data = english()
+    key = "dimensions.vertical_integration.bands.0.title"
+    translations = {key: "Undefiniert", "name": "Bewertungsrahmen"}
+    sources = {key: text_fingerprint("Undefined"), "name": text_fingerprint(data["name"])}
+    assert stale_texts(data, translations, sources) == []
+    dim = data["blocks"][0]["pillars"][0]["dimensions"][0]
+    dim["bands"][0]["title"] = "Informal"
+    assert stale_texts(data, translations, sources) == [key]
+    # A translation without a recorded source is stale too: nobody knows what it translated.
+    assert stale_texts(data, translations, {}) == ["name", key]
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
