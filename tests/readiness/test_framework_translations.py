@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -138,3 +139,29 @@ def test_the_stored_framework_speaks_the_active_language(framework):
     # Browsers send region variants ("de-AT", "zh-TW"); Django maps them to ours.
     with translation.override(translation.get_supported_language_variant("zh-tw")):
         assert framework.spec.dimensions[key].name == "生產現場智慧化"
+
+
+def glossary() -> dict[str, dict[str, str]]:
+    """docs/glossary.md's tables: English term (lower case) -> {language: term}."""
+    rows: dict[str, dict[str, str]] = {}
+    path = Path(settings.BASE_DIR) / "docs" / "glossary.md"
+    for line in path.read_text("utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 5 and cells[0] not in ("term", "---"):
+            rows[cells[0].lower()] = dict(zip(("de", "ko", "zh-hant"), cells[1:4], strict=True))
+    return rows
+
+
+def test_every_name_and_title_is_translated_with_the_glossarys_word():
+    terms = glossary()
+    names = {key: text for key, text in framework_texts(english()).items()
+             if key.endswith((".name", ".title"))}
+    assert len(names) == 3 + 8 + 16 + 96 + 8 + 6
+    not_in_glossary = sorted({text for text in names.values() if text.lower() not in terms})
+    assert not_in_glossary == []
+    differ = [(language, key, load_translation(1, language)[key], terms[text.lower()][language])
+              for language in TRANSLATED for key, text in names.items()
+              # A name starts a sentence in the glossary's table lower case ("vertikale ...").
+              if load_translation(1, language)[key].casefold()
+              != terms[text.lower()][language].casefold()]
+    assert differ == []
