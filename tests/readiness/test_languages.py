@@ -218,3 +218,11 @@ def test_a_programme_page_names_its_dimensions_in_the_visitors_language(framewor
     assert EXPECTED["de"][0] in german
     english = Client().get(path).content.decode()
     assert "Shop Floor Automation" in english and EXPECTED["de"][0] not in english
+
+
+def test_the_firms_data_download_includes_its_language(framework, client):
+    with translation.override("de"):
+        assessment, token = make_assessment()
+    open_link(client, token)
+    data = client.get(url("data_export", assessment)).json()
+    assert data["assessment"]["language"] == "de"
