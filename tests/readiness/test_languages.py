@@ -226,3 +226,18 @@ def test_the_firms_data_download_includes_its_language(framework, client):
     open_link(client, token)
     data = client.get(url("data_export", assessment)).json()
     assert data["assessment"]["language"] == "de"
+
+
+def test_the_results_page_follows_the_visitors_language_and_its_cache_keeps_them_apart(
+        framework, client):
+    load_programmes()
+    assessment, token = make_submitted(company_name="Hanbit Precision")
+    open_link(client, token)
+    results = url("results", assessment)
+    english = client.get(results).content.decode()
+    assert "Shop Floor Automation" in english
+    # The results body is cached per assessment: a Korean visit must not get the English one.
+    korean = client.get(results, headers={"accept-language": "ko"}).content.decode()
+    assert EXPECTED["ko"][0] in korean and "Shop Floor Automation" not in korean
+    again = client.get(results).content.decode()
+    assert "Shop Floor Automation" in again and EXPECTED["ko"][0] not in again
