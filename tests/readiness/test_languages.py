@@ -3,6 +3,7 @@ assessment, its PDF in that language and an advisor's choice of the PDF's langua
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
 from advisors import services as advisor_services
 from advisors.models import Coverage, Membership, Organisation
@@ -137,7 +139,10 @@ def test_the_pdf_comes_in_the_assessments_language(framework, client, tmp_path, 
         assessment, token = make_submitted(company_name="Hanbit Precision")
     assert assessment.language == language
     open_link(client, token)
-    text = pdf_text(download(client.get(url("report", assessment))), tmp_path)
+    content = download(client.get(url("report", assessment)))
+    # Screen readers read the PDF in its language (the tagged PDF's /Lang).
+    assert PdfReader(io.BytesIO(content)).trailer["/Root"]["/Lang"] == language
+    text = pdf_text(content, tmp_path)
     name, _ = EXPECTED[language]
     # Names can wrap in a table cell: compare without white space.
     assert re.sub(r"\s", "", name) in re.sub(r"\s", "", text)
