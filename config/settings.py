@@ -287,6 +287,9 @@ LANGUAGES = [
     ("zh-hant", "繁體中文"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's cookie: no script reads it and no other site sends it (HTTPS-only in production).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -411,6 +414,7 @@ if IS_PRODUCTION:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     # Only for a plain-HTTP loopback run of the production stack (bench/): never in a deployment.
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
     if SESSION_COOKIE_SECURE:
         # __Host-: the browser keeps them only if set over HTTPS for this exact host and path /,
         # so no sibling subdomain can plant or overwrite them (security review F19).

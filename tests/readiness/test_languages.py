@@ -101,7 +101,9 @@ def test_a_switch_by_someone_without_the_link_changes_only_their_own_pages(frame
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.language == "en-gb"
-    assert client.cookies["django_language"].value == "de"
+    cookie = client.cookies["django_language"]
+    assert cookie.value == "de"
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
     # The switcher's own words are translated (locale/, compiled by `make install`).
     assert "Sprache wechseln" in client.get("/").content.decode()
 
