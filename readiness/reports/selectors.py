@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from programmes.matching import MatchResult
 from programmes.models import Programme
@@ -333,6 +334,8 @@ def report_fingerprint(context: dict[str, Any]) -> str:
     facts: dict[str, ProgrammeFacts] = context["programme_facts"]
     shown = {
         "layout": REPORT_LAYOUT_VERSION,
+        # The same report in another language is another PDF (issue 17).
+        "language": get_language(),
         "framework": data.spec.version,
         "status": assessment.status,
         "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
