@@ -348,7 +348,11 @@ class PlanTargetsForm(forms.Form):
             self.fields[key] = forms.TypedChoiceField(
                 label=dim.name, choices=choices, coerce=int, empty_value=None, required=False,
                 initial=str(targets[key]) if key in targets else "",
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                # The options depend on the dimension and today's band only: drawn once per
+                # process and language, then the chosen target marked (issue 18).
+                widget=StaticOptionsSelect(
+                    attrs={"class": "form-select form-select-sm"},
+                    options_key=f"plan-target:{spec.version}:{key}:{band}"),
             )
 
     def targets(self) -> dict[str, int]:

@@ -80,6 +80,7 @@ def assessment_export(*, assessment: Assessment) -> dict[str, Any]:
             "submitted_at": _iso(assessment.submitted_at),
             "previous": str(previous.public_id) if (previous := assessment.previous) else None,
             "is_synthetic": assessment.is_synthetic,
+            "language": assessment.language,
         },
         "profile": profile,
         "answers": [

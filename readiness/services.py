@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from readiness import benchmarks
+from readiness.languages import language_active, language_supported
 from readiness.models import (
     Answer,
     Assessment,
@@ -99,6 +100,7 @@ def assessment_start(
         token_hash=token_hash,
         objectives=list(previous.objectives) if previous else [],
         cost_profile=dict(previous.cost_profile) if previous else {},
+        language=language_active(),
         **{field: profile.get(field) for field in PROFILE_FIELDS if field in profile},
     )
     if previous and previous.contact_email_verified_at and (
@@ -114,6 +116,18 @@ def assessment_start(
             if a.dimension_key in keys
         )
     return assessment, token
+
+
+def assessment_set_language(*, assessment: Assessment, language: str) -> Assessment:
+    """Keep the firm's language with its assessment (its PDF report comes in it); a submitted
+    assessment may change it too, since it is no answer. Unknown languages are refused."""
+    known = language_supported(language)
+    if known is None:
+        raise ValidationError("This language is not available.", code="language")
+    if assessment.language != known:
+        assessment.language = known
+        Assessment.objects.filter(pk=assessment.pk).update(language=known)
+    return assessment
 
 
 def _require_draft(assessment: Assessment) -> None:

@@ -17,9 +17,14 @@ from typing import Any
 from django.utils import timezone
 
 from programmes.international_selectors import InternationalView, international_for
-from programmes.matching import FirmProfile, MatchResult
+from programmes.matching import FirmProfile, MatchResult, match
 from programmes.planning import Plan, build_plan
-from programmes.selectors import funding_offers, profile_of, programme_match
+from programmes.selectors import (
+    funding_offers,
+    profile_of,
+    programme_index_get,
+    programme_match,
+)
 from programmes.usecases import currency_for, load_usecases
 from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
@@ -62,6 +67,20 @@ class Evaluation:
         }
 
 
+def _ranked(
+    spec: FrameworkSpec, profile: FirmProfile, answers: Mapping[str, int | None],
+    objectives: Sequence[str], cost_profile: Mapping[str, float] | None,
+) -> tuple[Scores, dict[str, int], dict[str, str], int, dict[str, float], list[Priority]]:
+    """The first steps of every evaluation: scores, the sector's targets, the weights in force,
+    and the priorities ranked by them."""
+    scores = score(spec, answers)
+    targets, source, peer_count = sector_targets(spec, profile.sector, profile.employees)
+    weights = priority_weights()
+    priorities = prioritise(spec, answers, objectives=objectives, cost_profile=cost_profile,
+                            targets=targets, weights=weights)
+    return scores, targets, source, peer_count, weights, priorities
+
+
 def evaluation_run(
     *,
     spec: FrameworkSpec,
@@ -81,11 +100,8 @@ def evaluation_run(
     near misses in other countries are left out (the bulk table shows none); with
     "international" in ``include`` the six countries' view is added."""
     as_of = as_of or timezone.localdate()
-    scores = score(spec, answers)
-    targets, source, peer_count = sector_targets(spec, profile.sector, profile.employees)
-    weights = priority_weights()
-    priorities = prioritise(spec, answers, objectives=objectives, cost_profile=cost_profile,
-                            targets=targets, weights=weights)
+    scores, targets, source, peer_count, weights, priorities = _ranked(
+        spec, profile, answers, objectives, cost_profile)
     dimension_names = {key: dim.name for key, dim in spec.dimensions.items()}
     match_result = programme_match(
         profile=profile, scores=scores, priorities=priorities,
@@ -130,3 +146,24 @@ def evaluation_for_assessment(
                       if k in spec.dimensions and isinstance(v, int)},
         evidence={a.dimension_key: a.evidence for a in answers},
     )
+
+
+def evaluation_for_table(
+    *,
+    spec: FrameworkSpec,
+    profile: FirmProfile,
+    answers: Mapping[str, int | None],
+    objectives: Sequence[str] = (),
+    cost_profile: Mapping[str, float] | None = None,
+    as_of: datetime.date,
+    dimension_names: dict[str, str],
+) -> tuple[Scores, list[Priority], MatchResult]:
+    """What a row of the bulk table shows of ``evaluation_run``: the same scores, priorities and
+    rankings in the firm's country, without the plan, the fit sentences or other countries
+    (bench/engine.py measures the bulk rate this buys)."""
+    scores, _targets, _source, _peers, _weights, priorities = _ranked(
+        spec, profile, answers, objectives, cost_profile)
+    found = match(profile, scores, priorities,
+                  programmes=programme_index_get().candidates(profile.country),
+                  as_of=as_of, dimension_names=dimension_names, explain=False)
+    return scores, priorities, found

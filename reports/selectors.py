@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from programmes.matching import MatchResult
 from programmes.models import Programme
@@ -411,6 +412,8 @@ def report_fingerprint(context: ReportContext) -> str:
     facts = context.programme_facts
     shown = {
         "layout": REPORT_LAYOUT_VERSION,
+        # The same report in another language is another PDF (issue 17).
+        "language": get_language(),
         "framework": data.spec.version,
         "status": assessment.status,
         "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,

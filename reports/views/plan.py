@@ -23,6 +23,7 @@ from readiness import services
 from readiness.access import holder_view
 from readiness.forms import PlanTargetsForm
 from readiness.models import Assessment
+from readiness.views.language import in_assessment_language
 from reports.rendering import ReportRenderError, html_to_pdf
 from reports.selectors import ResultsContext, progress_since_previous, results_context
 from reports.views.results import results_page_context
@@ -118,6 +119,7 @@ def pack_page(request: HttpRequest, assessment: Assessment, slug: str) -> HttpRe
 @require_GET
 @rate_limit("pdf")
 @holder_view
+@in_assessment_language
 def pack_pdf(request: HttpRequest, assessment: Assessment, slug: str) -> HttpResponse:
     """The application pack on one page."""
     if assessment.is_draft:
@@ -166,6 +168,7 @@ def plan_targets(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 @require_GET
 @rate_limit("pdf")
 @holder_view
+@in_assessment_language
 def plan_pdf(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     """The plan on one page, to take to a board or a funder; a failure is a page, not a 500."""
     if assessment.is_draft:

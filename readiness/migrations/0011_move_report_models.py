@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('readiness', '0009_benchmark_cohort'),
+        ('readiness', '0010_assessment_language'),
         ('reports', '0001_move_report_models'),
     ]
 
