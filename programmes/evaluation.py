@@ -24,7 +24,7 @@ from programmes.usecases import currency_for, load_usecases
 from readiness.framework import BANDS, CURRENT_VERSION, FrameworkSpec, load_framework
 from readiness.prioritisation import MAX_OBJECTIVES, prioritise
 from readiness.reference import ISIC_DIVISIONS, is_country, is_currency, normalise_region
-from readiness.scoring import score
+from readiness.scoring import UNKNOWN, Band, score
 from readiness.selectors import priority_weights, sector_targets
 
 TOP_LEVEL_FIELDS = {"company", "answers", "objectives", "cost_profile", "as_of"}
@@ -45,7 +45,7 @@ class EvaluationError(Exception):
 @dataclass(frozen=True)
 class EvaluationRequest:
     profile: FirmProfile
-    answers: dict[str, int | None]
+    answers: dict[str, Band]  # a band, None (not applicable) or "unknown" (don't know)
     objectives: list[str] = field(default_factory=list)
     cost_profile: dict[str, float] = field(default_factory=dict)
     as_of: datetime.date | None = None
@@ -164,19 +164,22 @@ def _parse_company(company: Any, bad) -> FirmProfile | None:
     )
 
 
-def _parse_answers(answers: Any, spec: FrameworkSpec, bad) -> dict[str, int | None]:
+def _parse_answers(answers: Any, spec: FrameworkSpec, bad) -> dict[str, Band]:
     if answers is None:
-        bad("answers", "This field is required: give {dimension_key: band or null}.")
+        bad("answers", 'This field is required: give {dimension_key: band, null or "unknown"}.')
         return {}
     if not isinstance(answers, dict):
-        bad("answers", "Give the answers as an object {dimension_key: band or null}.")
+        bad("answers", 'Give the answers as an object {dimension_key: band, null or "unknown"}.')
         return {}
-    cleaned: dict[str, int | None] = {}
+    cleaned: dict[str, Band] = {}
     for key, band in answers.items():
         if key not in spec.dimensions:
             bad(f"answers.{key}", "Unknown dimension key.")
+        elif band == UNKNOWN:
+            cleaned[key] = UNKNOWN
         elif band is not None and (not _is_int(band) or band not in BANDS):
-            bad(f"answers.{key}", "Give a band from 0 to 5, or null for not applicable.")
+            bad(f"answers.{key}", 'Give a band from 0 to 5, null for not applicable, or '
+                                  '"unknown" for don\'t know.')
         else:
             cleaned[key] = band
     return cleaned
@@ -226,11 +229,12 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
     near misses in other countries when ``elsewhere`` is False (the bulk table shows none)."""
     spec = spec or load_framework(CURRENT_VERSION)
     scores = score(spec, request.answers)
+    bands = scores.dimensions  # "don't know" as None: priorities and plans leave it out
     targets, _source, _peers = sector_targets(spec, request.profile.sector,
                                               request.profile.employees)
     priorities = prioritise(
         spec,
-        request.answers,
+        bands,
         objectives=request.objectives,
         cost_profile=request.cost_profile,
         targets=targets,
@@ -246,7 +250,7 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
     )
     plan = build_plan(
         load_usecases(),
-        bands=request.answers,
+        bands=bands,
         priorities=priorities,
         sector=request.profile.sector,
         currency=currency_for(request.profile.country, request.profile.turnover_currency),
@@ -265,6 +269,7 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
 # Bulk evaluation: one firm a row of a CSV/XLSX table ---------------------------------------------
 
 NOT_APPLICABLE = {"na", "n/a", "null", "none", "not applicable"}
+DONT_KNOW = {"unknown", "dk", "don't know", "dont know", "?"}
 
 
 def _cell_number(value: Any, kind: type) -> Any:
@@ -303,7 +308,9 @@ def payload_from_row(row: dict[str, Any], spec: FrameworkSpec) -> dict[str, Any]
         value = cells.get(key)
         if value in (None, ""):
             continue
-        answers[key] = None if str(value).lower() in NOT_APPLICABLE else _cell_number(value, int)
+        text = str(value).strip().lower().replace("’", "'")
+        answers[key] = (None if text in NOT_APPLICABLE else UNKNOWN if text in DONT_KNOW
+                        else _cell_number(value, int))
     payload: dict[str, Any] = {"company": company, "answers": answers}
     if cells.get("objectives"):
         payload["objectives"] = [o.strip() for o in str(cells["objectives"]).split(";")

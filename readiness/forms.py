@@ -21,9 +21,11 @@ from readiness.reference import (
     normalise_region,
     region_choices,
 )
+from readiness.scoring import UNKNOWN, Band
 from readiness.widgets import StaticOptionsSelect
 
 NOT_APPLICABLE = "na"
+DONT_KNOW = UNKNOWN  # the posted value of "don't know" is the stored/API one
 # Countries whose support programmes are regional, so the firm's region decides its matches.
 REGION_REQUIRED = frozenset({"GB", "US"})
 
@@ -190,10 +192,11 @@ class PillarForm(forms.Form):
                 label=dim.name,
                 required=False,
                 choices=[*[(str(b.band), f"Band {b.band}: {b.title}") for b in dim.bands],
-                         (NOT_APPLICABLE, "Not applicable to our firm")],
+                         (NOT_APPLICABLE, "Not applicable to our firm"),
+                         (DONT_KNOW, "Don't know")],
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": _("Choose one of the bands 0 to 5, or "
-                                                    "“not applicable”.")},
+                error_messages={"invalid_choice": _("Choose one of the bands 0 to 5, "
+                                                    "“not applicable” or “don't know”.")},
             )
             band_field.dimension = dim  # type: ignore[attr-defined]  # read by the template
             self.fields[f"band_{key}"] = band_field
@@ -229,8 +232,8 @@ class PillarForm(forms.Form):
                 code="unknown_dimension", params={"names": ", ".join(tampered)})
         return cleaned
 
-    def answers(self, *, valid_only: bool = False) -> dict[str, tuple[int | None, str]]:
-        """The answered dimensions as ``{key: (band or None, evidence)}``.
+    def answers(self, *, valid_only: bool = False) -> dict[str, tuple[Band, str]]:
+        """The answered dimensions as ``{key: (band, None or "unknown", evidence)}``.
 
         With ``valid_only`` (autosave), dimensions whose fields have errors are left out instead
         of failing the whole page.
@@ -243,7 +246,8 @@ class PillarForm(forms.Form):
             choice = data.get(f"band_{key}")
             if not choice:
                 continue
-            band = None if choice == NOT_APPLICABLE else int(choice)
+            band: Band = (None if choice == NOT_APPLICABLE else UNKNOWN if choice == DONT_KNOW
+                          else int(choice))
             result[key] = (band, data.get(f"evidence_{key}", ""))
         return result
 
@@ -252,6 +256,7 @@ class PillarForm(forms.Form):
         initial = {}
         for answer in answers:
             initial[f"band_{answer.dimension_key}"] = (
+                DONT_KNOW if answer.is_unknown else
                 NOT_APPLICABLE if answer.band is None else str(answer.band))
             initial[f"evidence_{answer.dimension_key}"] = answer.evidence
         return initial

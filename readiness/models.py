@@ -152,13 +152,16 @@ class Assessment(models.Model):
 
 
 class Answer(models.Model):
-    """A firm's rating of one dimension. ``band`` None means "not applicable"."""
+    """A firm's rating of one dimension. ``band`` None means "not applicable", or "don't know"
+    when ``is_unknown`` is set (DESIGN §3: both are left out of every mean)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     dimension_key = models.SlugField(max_length=64)
     band = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(5)]
     )
+    # "Don't know": the respondent could not say; kept apart from "not applicable" and counted.
+    is_unknown = models.BooleanField(default=False)
     evidence = models.TextField(blank=True, validators=[MaxLengthValidator(EVIDENCE_MAX_LENGTH)])
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -172,10 +175,19 @@ class Answer(models.Model):
                 condition=models.Q(band__isnull=True) | models.Q(band__lte=5),
                 name="band_in_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(is_unknown=False) | models.Q(band__isnull=True),
+                name="unknown_has_no_band",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.dimension_key}: {'N/A' if self.band is None else self.band}"
+        return f"{self.dimension_key}: {self.value}"
+
+    @property
+    def value(self) -> int | None | str:
+        """The answer as scoring reads it: a band, None (not applicable) or "unknown"."""
+        return "unknown" if self.is_unknown else self.band
 
 
 class PriorityWeights(models.Model):

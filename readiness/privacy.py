@@ -89,6 +89,7 @@ def assessment_export(*, assessment: Assessment) -> dict[str, Any]:
                 "dimension_name": spec.dimensions[a.dimension_key].name
                 if a.dimension_key in spec.dimensions else None,
                 "band": a.band,
+                "unknown": a.is_unknown,
                 "evidence": a.evidence,
                 "updated_at": _iso(a.updated_at),
             }

@@ -131,8 +131,9 @@ def sector_targets(
 def assessment_results(assessment: Assessment) -> AssessmentResults:
     spec = assessment.framework.spec
     answers = list(answers_for(assessment))
-    bands = {a.dimension_key: a.band for a in answers if a.dimension_key in spec.dimensions}
-    scores = score(spec, bands)
+    scores = score(spec, {a.dimension_key: a.value for a in answers
+                          if a.dimension_key in spec.dimensions})
+    bands = scores.dimensions  # "don't know" as None: priorities leave it out like N/A
     targets, source, peer_count = sector_targets(spec, assessment.sector, assessment.employees)
     weights = priority_weights()
     priorities = prioritise(

@@ -81,6 +81,7 @@ def results_context(
             "next": band_spec(dim, band + 1) if band is not None and band < 5 else None,
             "pillar": spec.pillars[dim.pillar],
             "evidence": data.evidence.get(key, ""),
+            "unknown": key in data.scores.unknown,
             # ``evidence`` has a key for every saved answer, "not applicable" included.
             "answered": key in data.evidence,
         })
@@ -251,7 +252,8 @@ def report_context(
         **_block_contrast(blocks),
         "answered_count": len(answered),
         "not_applicable": [spec.dimensions[k] for k, b in data.scores.dimensions.items()
-                           if b is None],
+                           if b is None and k not in data.scores.unknown],
+        "not_known": [spec.dimensions[k] for k in data.scores.unknown],
         "objective_names": [c.name for c in spec.objectives if c.key in assessment.objectives],
         "cost_shares": _cost_shares(spec, assessment.cost_profile),
         "programme_facts": facts,
@@ -342,6 +344,7 @@ def report_fingerprint(context: dict[str, Any]) -> str:
         "objectives": assessment.objectives,
         "cost_profile": assessment.cost_profile,
         "bands": data.scores.dimensions,
+        "unknown": list(data.scores.unknown),
         "evidence": data.evidence,
         "targets": data.targets,
         "target_source": data.target_source,
