@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from readiness.framework import FrameworkSpec
-from readiness.models import EVIDENCE_MAX_LENGTH, Assessment
+from readiness.models import EVIDENCE_MAX_LENGTH, Assessment, EvidenceKind
 from readiness.prioritisation import MAX_OBJECTIVES
 from readiness.reference import (
     ISIC_DIVISIONS,
@@ -200,6 +200,12 @@ class PillarForm(forms.Form):
             )
             band_field.dimension = dim  # type: ignore[attr-defined]  # read by the template
             self.fields[f"band_{key}"] = band_field
+            self.fields[f"basis_{key}"] = forms.ChoiceField(
+                label=_("What does this answer rest on? (optional)"),
+                required=False, choices=EvidenceKind.choices, widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Choose observed, a document or an "
+                                                    "estimate, or leave it empty.")},
+            )
             self.fields[f"evidence_{key}"] = forms.CharField(
                 label=_("Evidence or comment (optional)"),
                 required=False,
@@ -209,6 +215,7 @@ class PillarForm(forms.Form):
             )
             layout.append(Div(
                 Field(f"band_{key}", template="readiness/fields/band_choice.html"),
+                Field(f"basis_{key}", template="readiness/fields/evidence_kind.html"),
                 Field(f"evidence_{key}"),
                 css_class="dimension card card-body mb-4", css_id=f"dimension-{key}",
             ))
@@ -219,12 +226,10 @@ class PillarForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        known = {f"band_{k}" for k in self.pillar.dimensions} | {
-            f"evidence_{k}" for k in self.pillar.dimensions}
+        prefixes = ("band_", "basis_", "evidence_")
+        known = {f"{prefix}{k}" for k in self.pillar.dimensions for prefix in prefixes}
         tampered = sorted(
-            name for name in self.data
-            if (name.startswith("band_") or name.startswith("evidence_")) and name not in known
-        )
+            name for name in self.data if name.startswith(prefixes) and name not in known)
         if tampered:
             raise ValidationError(
                 _("The form contained an answer for a dimension that is not on this page (%(names)s). "
@@ -232,8 +237,8 @@ class PillarForm(forms.Form):
                 code="unknown_dimension", params={"names": ", ".join(tampered)})
         return cleaned
 
-    def answers(self, *, valid_only: bool = False) -> dict[str, tuple[Band, str]]:
-        """The answered dimensions as ``{key: (band, None or "unknown", evidence)}``.
+    def answers(self, *, valid_only: bool = False) -> dict[str, tuple[Band, str, str]]:
+        """The answered dimensions as ``{key: (band, None or "unknown", evidence, kind)}``.
 
         With ``valid_only`` (autosave), dimensions whose fields have errors are left out instead
         of failing the whole page.
@@ -241,14 +246,15 @@ class PillarForm(forms.Form):
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         result = {}
         for key in self.pillar.dimensions:
-            if valid_only and (f"band_{key}" in self.errors or f"evidence_{key}" in self.errors):
+            if valid_only and any(f"{prefix}{key}" in self.errors
+                                  for prefix in ("band_", "basis_", "evidence_")):
                 continue
             choice = data.get(f"band_{key}")
             if not choice:
                 continue
             band: Band = (None if choice == NOT_APPLICABLE else UNKNOWN if choice == DONT_KNOW
                           else int(choice))
-            result[key] = (band, data.get(f"evidence_{key}", ""))
+            result[key] = (band, data.get(f"evidence_{key}", ""), data.get(f"basis_{key}", ""))
         return result
 
     @staticmethod
@@ -259,6 +265,7 @@ class PillarForm(forms.Form):
                 DONT_KNOW if answer.is_unknown else
                 NOT_APPLICABLE if answer.band is None else str(answer.band))
             initial[f"evidence_{answer.dimension_key}"] = answer.evidence
+            initial[f"basis_{answer.dimension_key}"] = answer.evidence_kind
         return initial
 
 

@@ -151,6 +151,14 @@ class Assessment(models.Model):
         return self.updated_at + datetime.timedelta(days=max_age_days)
 
 
+class EvidenceKind(models.TextChoices):
+    """What an answer rests on (issue 16): graded, so that results can say how sure they are."""
+
+    OBSERVED = "observed", _("Observed: seen it ourselves")
+    DOCUMENT = "document", _("A document or record")
+    ESTIMATE = "estimate", _("An estimate")
+
+
 class Answer(models.Model):
     """A firm's rating of one dimension. ``band`` None means "not applicable", or "don't know"
     when ``is_unknown`` is set (DESIGN §3: both are left out of every mean)."""
@@ -163,6 +171,7 @@ class Answer(models.Model):
     # "Don't know": the respondent could not say; kept apart from "not applicable" and counted.
     is_unknown = models.BooleanField(default=False)
     evidence = models.TextField(blank=True, validators=[MaxLengthValidator(EVIDENCE_MAX_LENGTH)])
+    evidence_kind = models.CharField(max_length=16, choices=EvidenceKind, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

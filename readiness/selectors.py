@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -35,6 +35,8 @@ class AssessmentResults:
     peer_count: int  # credible firms of the same sector and size band
     weights: dict[str, float]
     evidence: dict[str, str]
+    # What each answer rests on (EvidenceKind value or ""), by dimension (issue 16).
+    evidence_kinds: dict[str, str] = field(default_factory=dict)
 
 
 def _weights_in_force() -> dict[str, float]:
@@ -153,4 +155,5 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
         peer_count=peer_count,
         weights=weights,
         evidence={a.dimension_key: a.evidence for a in answers},
+        evidence_kinds={a.dimension_key: a.evidence_kind for a in answers},
     )

@@ -24,6 +24,7 @@ from readiness.models import (
     Answer,
     Assessment,
     BenchmarkCohort,
+    EvidenceKind,
     Firm,
     FirmAccount,
     FrameworkVersion,
@@ -110,7 +111,7 @@ def assessment_start(
         keys = set(assessment.framework.spec.dimension_keys)
         Answer.objects.bulk_create(
             Answer(assessment=assessment, dimension_key=a.dimension_key, band=a.band,
-                   is_unknown=a.is_unknown, evidence=a.evidence)
+                   is_unknown=a.is_unknown, evidence=a.evidence, evidence_kind=a.evidence_kind)
             for a in previous.answers.all()
             if a.dimension_key in keys
         )
@@ -144,9 +145,10 @@ def assessment_update_profile(*, assessment: Assessment, profile: Mapping[str, A
 
 @transaction.atomic
 def answers_save(
-    *, assessment: Assessment, answers: Mapping[str, tuple[Band, str]]
+    *, assessment: Assessment, answers: Mapping[str, tuple[Band, str] | tuple[Band, str, str]]
 ) -> None:
-    """Upsert answers: ``{dimension_key: (band, None for N/A or "unknown", evidence)}``.
+    """Upsert answers: ``{dimension_key: (band, None for N/A or "unknown", evidence[, what the
+    answer rests on: an EvidenceKind or ""])}``.
 
     Keys are checked against the assessment's framework; the upsert makes a repeated post (two
     tabs, a retry) update the one row per dimension instead of adding rows: the last write wins.
@@ -157,9 +159,13 @@ def answers_save(
     if unknown:
         raise ValidationError("Unknown dimension: %(keys)s", code="unknown_dimension",
                               params={"keys": ", ".join(sorted(unknown))})
-    for key, (band, _) in answers.items():
+    rows = {key: (*value, "")[:3] for key, value in answers.items()}
+    for key, (band, _, kind) in rows.items():
         if band is not None and band != UNKNOWN and band not in range(6):
             raise ValidationError("%(key)s: the band must be from 0 to 5.", code="band_range",
+                                  params={"key": key})
+        if kind and kind not in EvidenceKind.values:
+            raise ValidationError("%(key)s: unknown kind of evidence.", code="evidence_kind",
                                   params={"key": key})
     # Touch the draft first: it counts its resume link from the latest save, and the UPDATE
     # locks the assessment's row until commit, so saves from two tabs are applied one after the
@@ -175,11 +181,11 @@ def answers_save(
     Answer.objects.bulk_create(
         [Answer(assessment=assessment, dimension_key=key,
                 band=None if band == UNKNOWN else band, is_unknown=band == UNKNOWN,
-                evidence=evidence or "")
-         for key, (band, evidence) in answers.items()],
+                evidence=evidence or "", evidence_kind=kind or "")
+         for key, (band, evidence, kind) in rows.items()],
         update_conflicts=True,
         unique_fields=["assessment", "dimension_key"],
-        update_fields=["band", "is_unknown", "evidence", "updated_at"],
+        update_fields=["band", "is_unknown", "evidence", "evidence_kind", "updated_at"],
     )
 
 

@@ -33,6 +33,9 @@ SUMMARY_COUNT = 3
 REPORT_LAYOUT_VERSION = 2
 # What the report shows of an advisor's note (see ``advisor_notes_for``).
 
+# What an answer rests on, as the results table and the PDF say it (issue 16).
+EVIDENCE_KIND_SHORT = {"observed": "observed", "document": "a document", "estimate": "an estimate"}
+
 # Where a firm stands, in plain words, by the whole band of its overall score.
 STANDING: dict[int, str] = {
     0: "is at the very start: most work depends on people and paper, and few processes are "
@@ -82,6 +85,7 @@ def results_context(
             "pillar": spec.pillars[dim.pillar],
             "evidence": data.evidence.get(key, ""),
             "unknown": key in data.scores.unknown,
+            "evidence_kind": EVIDENCE_KIND_SHORT.get(data.evidence_kinds.get(key, ""), ""),
             # ``evidence`` has a key for every saved answer, "not applicable" included.
             "answered": key in data.evidence,
         })
@@ -346,6 +350,7 @@ def report_fingerprint(context: dict[str, Any]) -> str:
         "bands": data.scores.dimensions,
         "unknown": list(data.scores.unknown),
         "evidence": data.evidence,
+        "evidence_kinds": data.evidence_kinds,
         "targets": data.targets,
         "target_source": data.target_source,
         "peers_enough": data.peer_count >= 10,
