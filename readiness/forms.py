@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from readiness.framework import FrameworkSpec
-from readiness.models import EVIDENCE_MAX_LENGTH, Assessment, EvidenceKind
+from readiness.models import EVIDENCE_MAX_LENGTH, Assessment, EvidenceKind, Respondent
 from readiness.prioritisation import MAX_OBJECTIVES
 from readiness.reference import (
     ISIC_DIVISIONS,
@@ -365,3 +365,35 @@ class PlanTargetsForm(forms.Form):
 
     def targets(self) -> dict[str, int]:
         return {key: value for key, value in self.cleaned_data.items() if value is not None}
+
+
+class InviteForm(forms.ModelForm):
+    """The lead invites one colleague: a role, and a name and an email if they like."""
+
+    class Meta:
+        model = Respondent
+        fields = ["role", "name", "email"]
+        labels = {"role": _("Their role")}
+        help_texts = {"email": _("We email the link only if your own contact address is "
+                                 "confirmed; otherwise copy the link and send it yourself.")}
+        widgets = {"role": forms.Select}
+
+
+AGREED_CHOICES = [*[(str(b), f"Band {b}") for b in range(6)],
+                  (NOT_APPLICABLE, "Not applicable"), (DONT_KNOW, "Don't know")]
+
+
+class AgreeForm(forms.Form):
+    """The band the team agreed for one dimension, and why."""
+
+    band = forms.ChoiceField(label=_("Agreed band"), choices=AGREED_CHOICES,
+                             error_messages={"required": _("Choose the agreed band."),
+                                             "invalid_choice": _("Choose a band from 0 to 5, "
+                                                                 "not applicable or don't know.")})
+    reason = forms.CharField(label=_("Why (optional)"), required=False,
+                             max_length=EVIDENCE_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def agreed(self) -> Band:
+        choice = self.cleaned_data["band"]
+        return None if choice == NOT_APPLICABLE else UNKNOWN if choice == DONT_KNOW else int(choice)

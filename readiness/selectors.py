@@ -133,8 +133,11 @@ def sector_targets(
 def assessment_results(assessment: Assessment) -> AssessmentResults:
     spec = assessment.framework.spec
     answers = list(answers_for(assessment))
-    scores = score(spec, {a.dimension_key: a.value for a in answers
-                          if a.dimension_key in spec.dimensions})
+    values = {a.dimension_key: a.value for a in answers if a.dimension_key in spec.dimensions}
+    # Where the team agreed a band after comparing everyone's (issue 16), that band counts.
+    values |= {a.dimension_key: a.value for a in assessment.agreed_bands.all()
+               if a.dimension_key in spec.dimensions}
+    scores = score(spec, values)
     bands = scores.dimensions  # "don't know" as None: priorities leave it out like N/A
     targets, source, peer_count = sector_targets(spec, assessment.sector, assessment.employees)
     weights = priority_weights()

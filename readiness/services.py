@@ -218,6 +218,9 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
     spec = locked.framework.spec
     bands = {key: UNKNOWN if unknown else band for key, band, unknown in
              locked.answers.values_list("dimension_key", "band", "is_unknown")}
+    # Where the team agreed a band after comparing everyone's (issue 16), that band counts.
+    bands |= {key: UNKNOWN if unknown else band for key, band, unknown in
+              locked.agreed_bands.values_list("dimension_key", "band", "is_unknown")}
     missing = [d.name for k, d in spec.dimensions.items() if k not in bands]
     if missing:
         raise ValidationError(
