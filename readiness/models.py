@@ -175,6 +175,10 @@ class Answer(models.Model):
     is_unknown = models.BooleanField(default=False)
     evidence = models.TextField(blank=True, validators=[MaxLengthValidator(EVIDENCE_MAX_LENGTH)])
     evidence_kind = models.CharField(max_length=16, choices=EvidenceKind, blank=True)
+    # An advisor of an organisation the assessment is shared with checked this answer (issue 16).
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey("auth.User", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -37,6 +37,7 @@ class AssessmentResults:
     evidence: dict[str, str]
     # What each answer rests on (EvidenceKind value or ""), by dimension (issue 16).
     evidence_kinds: dict[str, str] = field(default_factory=dict)
+    verified: set[str] = field(default_factory=set)  # answers an advisor verified
 
 
 def _weights_in_force() -> dict[str, float]:
@@ -159,4 +160,5 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
         weights=weights,
         evidence={a.dimension_key: a.evidence for a in answers},
         evidence_kinds={a.dimension_key: a.evidence_kind for a in answers},
+        verified={a.dimension_key for a in answers if a.verified_at is not None},
     )

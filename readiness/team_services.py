@@ -14,11 +14,13 @@ from django.utils import timezone
 from readiness.access import seal, unseal
 from readiness.models import (
     AgreedBand,
+    Answer,
     Assessment,
     EvidenceKind,
     Respondent,
     RespondentAnswer,
 )
+from readiness.results_cache import results_body_forget
 from readiness.scoring import UNKNOWN, Band
 from readiness.services import _mail, _require_draft, _site_url
 
@@ -135,3 +137,18 @@ def agreed_band_record(*, assessment: Assessment, dimension_key: str, band: Band
 def agreed_band_clear(*, assessment: Assessment, dimension_key: str) -> None:
     _require_draft(assessment)
     AgreedBand.objects.filter(assessment=assessment, dimension_key=dimension_key).delete()
+
+
+@transaction.atomic
+def answers_verify(*, assessment: Assessment, dimension_keys: Sequence[str], user) -> int:
+    """Mark the firm's answers of ``dimension_keys`` verified by ``user`` (an advisor of an
+    organisation the assessment is shared with: the caller checks) and the others not; returns
+    how many are verified. Only confidence reads this, never the scores."""
+    keys = set(dimension_keys)
+    answers = Answer.objects.filter(assessment=assessment)
+    answers.exclude(dimension_key__in=keys).update(verified_at=None, verified_by=None)
+    answers.filter(dimension_key__in=keys, verified_at__isnull=True).update(
+        verified_at=timezone.now(), verified_by=user)
+    # The results body and the stored PDF show the confidence: draw them again.
+    results_body_forget(public_id=assessment.public_id)
+    return answers.filter(verified_at__isnull=False).count()

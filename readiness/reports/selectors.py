@@ -7,6 +7,7 @@ fixed number of queries whatever the number of dimensions, priorities or program
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -25,6 +26,7 @@ from readiness.framework import BandSpec, DimensionSpec, FrameworkSpec
 from readiness.models import Assessment
 from readiness.prioritisation import explain
 from readiness.selectors import AssessmentResults, assessment_results
+from readiness.team_selectors import profile_confidence
 
 # Priorities shown in full on the page and in the report; the rest are in the dimension table.
 TOP_PRIORITIES = 5
@@ -85,6 +87,7 @@ def results_context(
             "pillar": spec.pillars[dim.pillar],
             "evidence": data.evidence.get(key, ""),
             "unknown": key in data.scores.unknown,
+            "verified": key in data.verified,
             "evidence_kind": EVIDENCE_KIND_SHORT.get(data.evidence_kinds.get(key, ""), ""),
             # ``evidence`` has a key for every saved answer, "not applicable" included.
             "answered": key in data.evidence,
@@ -99,6 +102,7 @@ def results_context(
     plan = plan_for_assessment(assessment, results=data, match_result=match_result)
     overall = data.scores.overall
     return {
+        "confidence": profile_confidence(assessment=assessment),
         "assessment": assessment,
         "spec": spec,
         "scores": data.scores,
@@ -349,6 +353,8 @@ def report_fingerprint(context: dict[str, Any]) -> str:
         "cost_profile": assessment.cost_profile,
         "bands": data.scores.dimensions,
         "unknown": list(data.scores.unknown),
+        "confidence": dataclasses.asdict(context["confidence"]) if context.get("confidence")
+        else None,
         "evidence": data.evidence,
         "evidence_kinds": data.evidence_kinds,
         "targets": data.targets,
