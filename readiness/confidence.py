@@ -48,7 +48,10 @@ class Confidence:
     unknown: int
     dimensions: int
     respondents: int  # people whose answers were compared (the lead included)
-    agreement: float | None  # share of dimensions rated by two or more people within one band
+    # Share of the dimensions rated by two or more people where they were within one band or
+    # recorded an agreed band after seeing the disagreement.
+    agreement: float | None
+    settled: int = 0  # disagreements (two bands or more) settled by an agreed band
 
     @property
     def evidence_share(self) -> float:
@@ -57,18 +60,22 @@ class Confidence:
     @property
     def reasons(self) -> list[str]:
         """The level's reasons in plain words, one sentence each."""
+        others = ("; the others are estimates or say nothing"
+                  if self.with_evidence < self.rated else "")
+        verified = f" ({self.verified} verified by an advisor)" if self.verified else ""
         said = [f"{self.with_evidence} of {self.rated} rated dimensions rest on something seen "
-                f"or written down" + (f" ({self.verified} verified by an advisor)"
-                                      if self.verified else "") + "; the others are estimates "
-                "or say nothing."]
+                f"or written down{verified}{others}."]
         if self.agreement is None:
             said.append("One person rated the firm, so nobody's view could be compared."
                         if self.respondents <= 1 else
                         "No dimension was rated by two people, so no views could be compared.")
         else:
-            said.append(f"{self.respondents} people rated the firm; they were within one band "
-                        f"of each other on {round(self.agreement * 100)}% of the dimensions "
-                        f"they both rated.")
+            settled = (f", counting {self.settled} disagreement"
+                       f"{'s' if self.settled != 1 else ''} settled by an agreed band"
+                       if self.settled else "")
+            said.append(f"{self.respondents} people rated the firm; they agreed within one band "
+                        f"on {round(self.agreement * 100)}% of the dimensions two or more of "
+                        f"them rated{settled}.")
         if self.unknown:
             said.append(f"{self.unknown} of {self.dimensions} dimensions are not known and are "
                         f"left out of the scores.")
@@ -76,7 +83,7 @@ class Confidence:
 
 
 def confidence(answers: Mapping[str, AnswerBasis], *, dimensions: int, respondents: int = 1,
-               agreement: float | None = None) -> Confidence:
+               agreement: float | None = None, settled: int = 0) -> Confidence:
     """The profile's confidence from the answers scored, the number of people compared and
     their agreement (``divergence.agreement_share``).
 
@@ -99,4 +106,5 @@ def confidence(answers: Mapping[str, AnswerBasis], *, dimensions: int, responden
         level = "medium"
     return Confidence(level=level, rated=len(rated), with_evidence=with_evidence,
                       verified=sum(1 for a in rated if a.verified), unknown=unknown,
-                      dimensions=dimensions, respondents=respondents, agreement=agreement)
+                      dimensions=dimensions, respondents=respondents, agreement=agreement,
+                      settled=settled)

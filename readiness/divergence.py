@@ -8,7 +8,7 @@ disagree on it when the spread is ``DISAGREEMENT`` bands or more. The view lists
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from readiness.scoring import UNKNOWN, Band
@@ -65,10 +65,18 @@ def divergence(
                                          else 0, order[row.dimension]))
 
 
-def agreement_share(rows: Sequence[DimensionSpread]) -> float | None:
-    """Of the dimensions at least two people rated, the share where they are within one band;
+def agreement_share(rows: Sequence[DimensionSpread],
+                    settled: Collection[str] = ()) -> float | None:
+    """Of the dimensions at least two people rated, the share where they are within one band
+    or where the team, having seen the disagreement, recorded an agreed band (``settled``);
     None when no dimension was rated by two people (one respondent: nothing to agree on)."""
     compared = [row for row in rows if row.raters >= 2]
     if not compared:
         return None
-    return sum(1 for row in compared if not row.disagree) / len(compared)
+    return sum(1 for row in compared
+               if not row.disagree or row.dimension in settled) / len(compared)
+
+
+def settled_disagreements(rows: Sequence[DimensionSpread], settled: Collection[str]) -> int:
+    """How many disagreements the team settled by recording an agreed band."""
+    return sum(1 for row in rows if row.disagree and row.dimension in settled)

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from readiness.confidence import AnswerBasis, Confidence, confidence
-from readiness.divergence import DimensionSpread, agreement_share, divergence
+from readiness.divergence import (
+    DimensionSpread,
+    agreement_share,
+    divergence,
+    settled_disagreements,
+)
 from readiness.models import AgreedBand, Answer, Assessment, Respondent
 from readiness.scoring import Band
 
@@ -75,5 +80,7 @@ def profile_confidence(*, assessment: Assessment,
              if k in spec.dimensions}
     people = team_ratings(assessment=assessment)
     rows = divergence(spec.dimension_keys, people)
+    settled = set(agreed_bands(assessment=assessment))
     return confidence(basis, dimensions=len(spec.dimension_keys), respondents=len(people),
-                      agreement=agreement_share(rows))
+                      agreement=agreement_share(rows, settled),
+                      settled=settled_disagreements(rows, settled))

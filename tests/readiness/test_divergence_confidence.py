@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from readiness.confidence import AnswerBasis, confidence
-from readiness.divergence import agreement_share, divergence
+from readiness.divergence import agreement_share, divergence, settled_disagreements
 from readiness.scoring import UNKNOWN
 
 KEYS = ("a", "b", "c", "d")
@@ -29,6 +29,16 @@ def test_a_dimension_nobody_gave_a_band_has_no_spread():
     (row,) = divergence(("a",), {"lead": {"a": None}, "it": {"a": UNKNOWN}, "shop": {}})
     assert row.spread is None and not row.disagree and row.raters == 0
     assert len(row.ratings) == 2  # who did not answer at all is not listed
+
+
+def test_a_disagreement_the_team_settled_counts_as_agreed_and_is_said():
+    rows = divergence(KEYS, {"lead": {"a": 1, "b": 2}, "it": {"a": 4, "b": 2}})
+    assert agreement_share(rows) == pytest.approx(1 / 2)
+    assert agreement_share(rows, {"a"}) == 1
+    assert settled_disagreements(rows, {"a", "b"}) == 1  # "b" was no disagreement
+    result = confidence(_answers(["observed"] * 2), dimensions=2, respondents=2, agreement=1.0,
+                        settled=1)
+    assert "counting 1 disagreement settled by an agreed band" in result.reasons[1]
 
 
 def test_agreement_share_counts_only_what_two_people_rated():

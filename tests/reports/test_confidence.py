@@ -18,6 +18,9 @@ from readiness.reports.services import report_render
 from readiness.scoring import UNKNOWN
 from tests.factories import DIMENSION_KEYS, make_assessment, open_link, sign_in
 
+AGREED_HALF = ("3 people rated the firm; they agreed within one band on 50% of the dimensions "
+               "two or more of them rated")
+
 
 def _pdf_text(content: bytes) -> str:
     text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages)
@@ -49,11 +52,11 @@ def test_results_and_pdf_say_how_sure_the_profile_is(client, team_assessment):
     # 15 rated, all on a document; agreement on 1 of 2 compared dimensions (50%): medium.
     assert "Confidence: medium" in page
     assert "15 of 15 rated dimensions rest on something seen or written down" in page
-    assert "3 people rated the firm; they were within one band of each other on 50%" in page
+    assert AGREED_HALF in page
     assert "1 of 16 dimensions are not known" in page
     text = _pdf_text(report_render(assessment=assessment).content)
     assert "How sure is this profile? Confidence: medium" in text
-    assert "3 people rated the firm; they were within one band of each other on 50%" in text
+    assert AGREED_HALF in text
 
 
 @pytest.fixture
