@@ -141,3 +141,34 @@ def test_a_bad_agreed_band_is_refused_with_a_message(client, team):
                            {"vertical_integration-band": "9"}, follow=True)
     assert "Choose a band from 0 to 5" in response.content.decode()
     assert not assessment.agreed_bands.exists()
+
+
+def test_the_link_is_emailed_only_when_the_leads_own_address_is_confirmed(client, team, mailoutbox):
+    assessment, _, _ = team
+    client.post(_url("team", public_id=assessment.public_id),
+                {"role": "operations", "email": "ops@firm.example"})
+    assert mailoutbox == []  # the lead's contact address is not proved
+    invited = assessment.respondents.get(email="ops@firm.example")
+    assessment.contact_email = "lead@firm.example"
+    assessment.contact_email_verified_at = assessment.created_at
+    assessment.save()
+    response = client.post(_url("respondent_remind", public_id=assessment.public_id,
+                                respondent_id=invited.public_id), follow=True)
+    assert "We emailed the link to ops@firm.example" in response.content.decode()
+    (mail,) = mailoutbox
+    assert mail.to == ["ops@firm.example"]
+    token = team_services.respondent_token(invited)
+    assert f"/team/{token}/" in mail.body
+    assert assessment.company_name not in mail.body  # no words the lead typed
+    invited.refresh_from_db()
+    assert invited.reminded_at is not None
+
+
+def test_the_data_export_carries_the_team(client, team):
+    assessment, ops, _ = team
+    team_services.respondent_answers_save(respondent=ops, answers={
+        "vertical_integration": (UNKNOWN, "", "")})
+    data = client.get(_url("data_export", public_id=assessment.public_id)).json()
+    (exported,) = [r for r in data["respondents"] if r["name"] == "Priya"]
+    assert exported["answers"] == [{"dimension": "vertical_integration", "band": None,
+                                    "unknown": True, "evidence_kind": "", "evidence": ""}]
