@@ -117,6 +117,7 @@ def test_a_lead_and_two_colleagues_agree_and_the_results_carry_the_confidence(
     response = page.request.get(reverse("readiness:report",
                                         kwargs={"public_id": assessment.public_id}))
     assert response.headers["content-type"] == "application/pdf"
+    (artifacts_dir / "respondents-report.pdf").write_bytes(response.body())
     text = " ".join("\n".join(p.extract_text() or "" for p in
                               PdfReader(io.BytesIO(response.body())).pages).split())
     assert "How sure is this profile? Confidence: high" in text
