@@ -370,13 +370,15 @@ class PlanTargetsForm(forms.Form):
 class InviteForm(forms.ModelForm):
     """The lead invites one colleague: a role, and a name and an email if they like."""
 
+    role = forms.ChoiceField(label=_("Their role"),
+                             choices=[("", _("Choose their role")), *Respondent.Role.choices],
+                             error_messages={"required": _("Choose their role.")})
+
     class Meta:
         model = Respondent
         fields = ["role", "name", "email"]
-        labels = {"role": _("Their role")}
         help_texts = {"email": _("We email the link only if your own contact address is "
                                  "confirmed; otherwise copy the link and send it yourself.")}
-        widgets = {"role": forms.Select}
 
 
 AGREED_CHOICES = [*[(str(b), f"Band {b}") for b in range(6)],

@@ -172,3 +172,17 @@ def test_the_data_export_carries_the_team(client, team):
     (exported,) = [r for r in data["respondents"] if r["name"] == "Priya"]
     assert exported["answers"] == [{"dimension": "vertical_integration", "band": None,
                                     "unknown": True, "evidence_kind": "", "evidence": ""}]
+
+
+def test_erasing_the_assessment_erases_the_team(team):
+    from readiness.models import AgreedBand, RespondentAnswer
+    from readiness.privacy import assessment_erase
+
+    assessment, ops, _ = team
+    team_services.respondent_answers_save(respondent=ops,
+                                          answers={"vertical_integration": (4, "")})
+    team_services.agreed_band_record(assessment=assessment, dimension_key="vertical_integration",
+                                     band=3, reason="", ratings=[])
+    assessment_erase(assessment=assessment)
+    assert not Respondent.objects.exists()
+    assert not RespondentAnswer.objects.exists() and not AgreedBand.objects.exists()

@@ -75,6 +75,19 @@ def test_a_lead_and_two_colleagues_agree_and_the_results_carry_the_confidence(
     floor = _invite(page, "shop_floor")
     assert priya != floor and "/team/" in priya
     page.screenshot(path=str(artifacts_dir / "team-1280.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(artifacts_dir / "team-390.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The lead's own questionnaire on a phone: "don't know" and what an answer rests on.
+    page.goto(reverse("readiness:pillar", kwargs={"public_id": assessment.public_id,
+                                                  "pillar_key": "automation"}))
+    page.locator("label[for='id_basis_shop_floor_automation_observed']").click()
+    expect(page.locator("#autosave-status")).to_contain_text("Saved at")
+    page.locator("#dimension-shop_floor_automation").screenshot(
+        path=str(artifacts_dir / "lead-dimension-390.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(reverse("readiness:team", kwargs={"public_id": assessment.public_id}))
 
     _colleague_answers(chromium, live_server, priya, "5", True, artifacts_dir)
     _colleague_answers(chromium, live_server, floor, "3", False, artifacts_dir,
