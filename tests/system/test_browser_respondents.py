@@ -135,3 +135,35 @@ def test_a_lead_and_two_colleagues_agree_and_the_results_carry_the_confidence(
                               PdfReader(io.BytesIO(response.body())).pages).split())
     assert "How sure is this profile? Confidence: high" in text
     assert "counting 1 disagreement settled by an agreed band" in text
+
+
+def test_an_advisor_verifies_answers_and_the_confidence_says_so(page, framework, artifacts_dir):
+    from django.contrib.auth import get_user_model
+
+    from advisors import services as advisor_services
+    from advisors.models import Membership, Organisation
+    from tests.factories import make_submitted, set_up_second_factor_in_browser
+
+    hub = Organisation.objects.create(name="North West Hub", slug="nw-hub")
+    assessment, _ = make_submitted(company_name="Mersey Foods", sector="10")
+    share = advisor_services.share_create(assessment=assessment, organisation=hub)
+    user = get_user_model().objects.create_user("ann", password="correct horse battery")
+    Membership.objects.create(user=user, organisation=hub)
+    page.goto("/advisor/")
+    page.get_by_label("Username").fill("ann")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    set_up_second_factor_in_browser(page, user)
+    page.goto(reverse("advisors:review", kwargs={"share_id": share.pk}))
+    expect(page.locator("#confidence")).to_contain_text("0 of 16 rated dimensions rest on")
+    verify = page.locator("#verify")
+    for name in ("Vertical Integration", "Horizontal Integration"):
+        verify.get_by_label(name, exact=False).check()
+    verify.get_by_role("button", name="Save verification").click()
+    expect(page.get_by_text("2 answers marked verified.")).to_be_visible()
+    expect(page.locator("#confidence")).to_contain_text(
+        "2 of 16 rated dimensions rest on something seen or written down (2 verified by an "
+        "advisor)")
+    expect(page.locator("#verify-vertical_integration")).to_be_checked()
+    page.locator("#verify").screenshot(path=str(artifacts_dir / "advisor-verify-1280.png"))
+    page.locator("#confidence").screenshot(path=str(artifacts_dir / "advisor-confidence.png"))
