@@ -15,8 +15,9 @@ from readiness.divergence import (
     divergence,
     settled_disagreements,
 )
-from readiness.models import AgreedBand, Answer, Assessment, Respondent
-from readiness.scoring import Band
+from readiness.models import AgreedBand, Assessment, Respondent
+from readiness.scoring import UNKNOWN, Band
+from readiness.selectors import AssessmentResults
 
 LEAD_LABEL = "Lead (the firm's own answers)"
 
@@ -33,10 +34,13 @@ def team_members(*, assessment: Assessment) -> list[TeamMember]:
     return [TeamMember(respondent=r, answered=r.answered) for r in rows]
 
 
-def team_ratings(*, assessment: Assessment) -> dict[str, dict[str, Band]]:
-    """Everyone's own answers: the lead's first, then each colleague who answered anything."""
-    people: dict[str, dict[str, Band]] = {
-        LEAD_LABEL: {a.dimension_key: a.value for a in assessment.answers.all()}}
+def team_ratings(*, assessment: Assessment,
+                 own: dict[str, Band] | None = None) -> dict[str, dict[str, Band]]:
+    """Everyone's own answers: the lead's first (``own`` when the caller has them), then each
+    colleague who answered anything."""
+    lead = own if own is not None else {a.dimension_key: a.value
+                                        for a in assessment.answers.all()}
+    people: dict[str, dict[str, Band]] = {LEAD_LABEL: dict(lead)}
     respondents = assessment.respondents.prefetch_related("answers").order_by("invited_at", "id")
     for respondent in respondents:
         answers = {a.dimension_key: a.value for a in respondent.answers.all()}
@@ -57,30 +61,18 @@ def agreed_bands(*, assessment: Assessment) -> dict[str, AgreedBand]:
     return {a.dimension_key: a for a in assessment.agreed_bands.all()}
 
 
-def scored_answers(*, assessment: Assessment,
-                   answers: list[Answer] | None = None) -> dict[str, AnswerBasis]:
-    """The answers scores are made from: the agreed band where the team recorded one, else the
-    lead's own answer (with what it rests on and whether an advisor verified it)."""
-    own = {a.dimension_key: a for a in (answers if answers is not None
-                                        else assessment.answers.all())}
-    result = {key: AnswerBasis(a.value, a.evidence_kind, getattr(a, "verified_at", None)
-                               is not None)
-              for key, a in own.items()}
-    for key, agreed in agreed_bands(assessment=assessment).items():
-        basis = own.get(key)
-        result[key] = AnswerBasis(agreed.value, basis.evidence_kind if basis else "",
-                                  getattr(basis, "verified_at", None) is not None)
-    return result
-
-
-def profile_confidence(*, assessment: Assessment,
-                       answers: list[Answer] | None = None) -> Confidence:
-    spec = assessment.framework.spec
-    basis = {k: v for k, v in scored_answers(assessment=assessment, answers=answers).items()
-             if k in spec.dimensions}
-    people = team_ratings(assessment=assessment)
+def profile_confidence(*, assessment: Assessment, results: AssessmentResults) -> Confidence:
+    """How sure the profile is, from the results already read (the answers scored, what each
+    rests on, verification, agreed bands) and everyone's ratings (one query more, and one per
+    colleague's answers when there are colleagues)."""
+    spec = results.spec
+    answered = set(results.evidence) | set(results.agreed)
+    basis = {key: AnswerBasis(UNKNOWN if key in results.scores.unknown
+                              else results.scores.dimensions[key],
+                              results.evidence_kinds.get(key, ""), key in results.verified)
+             for key in spec.dimension_keys if key in answered}
+    people = team_ratings(assessment=assessment, own=results.own_answers)
     rows = divergence(spec.dimension_keys, people)
-    settled = set(agreed_bands(assessment=assessment))
     return confidence(basis, dimensions=len(spec.dimension_keys), respondents=len(people),
-                      agreement=agreement_share(rows, settled),
-                      settled=settled_disagreements(rows, settled))
+                      agreement=agreement_share(rows, results.agreed),
+                      settled=settled_disagreements(rows, results.agreed))

@@ -102,7 +102,7 @@ def results_context(
     plan = plan_for_assessment(assessment, results=data, match_result=match_result)
     overall = data.scores.overall
     return {
-        "confidence": profile_confidence(assessment=assessment),
+        "confidence": profile_confidence(assessment=assessment, results=data),
         "assessment": assessment,
         "spec": spec,
         "scores": data.scores,
