@@ -103,6 +103,14 @@ def respondent_answers_save(
 
 
 @transaction.atomic
+def respondent_remove(*, respondent: Respondent) -> None:
+    """Withdraw a colleague's invitation: their link opens nothing any more and their answers
+    are deleted (agreed bands keep the ratings they were agreed from)."""
+    _require_draft(respondent.assessment)
+    respondent.delete()
+
+
+@transaction.atomic
 def respondent_finish(*, respondent: Respondent) -> None:
     Respondent.objects.filter(pk=respondent.pk).update(finished_at=timezone.now(),
                                                        updated_at=timezone.now())

@@ -49,6 +49,8 @@ urlpatterns = [
     path("assessment/<uuid:public_id>/team/share/", team_views.team_share, name="team_share"),
     path("assessment/<uuid:public_id>/team/<uuid:respondent_id>/remind/",
          team_views.respondent_remind, name="respondent_remind"),
+    path("assessment/<uuid:public_id>/team/<uuid:respondent_id>/remove/",
+         team_views.respondent_remove, name="respondent_remove"),
     path("assessment/<uuid:public_id>/team/compare/", team_views.divergence, name="divergence"),
     path("assessment/<uuid:public_id>/team/agree/<slug:dimension_key>/", team_views.agree,
          name="agree"),

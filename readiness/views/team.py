@@ -101,6 +101,20 @@ def respondent_remind(request: HttpRequest, assessment: Assessment, respondent_i
 
 @require_POST
 @holder_view
+def respondent_remove(request: HttpRequest, assessment: Assessment, respondent_id) -> HttpResponse:
+    respondent = get_object_or_404(Respondent, public_id=respondent_id, assessment=assessment)
+    try:
+        team_services.respondent_remove(respondent=respondent)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{respondent.label} is removed: their link opens nothing any "
+                                  "more and their answers are deleted.")
+    return redirect("readiness:team", public_id=assessment.public_id)
+
+
+@require_POST
+@holder_view
 def team_share(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     shared = request.POST.get("shared") == "1"
     team_services.team_share(assessment=assessment, shared=shared)

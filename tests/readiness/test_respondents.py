@@ -186,3 +186,20 @@ def test_erasing_the_assessment_erases_the_team(team):
     assessment_erase(assessment=assessment)
     assert not Respondent.objects.exists()
     assert not RespondentAnswer.objects.exists() and not AgreedBand.objects.exists()
+
+
+def test_the_lead_can_remove_a_colleague_whose_link_then_opens_nothing(client, team):
+    assessment, ops, _ = team
+    it_person = _colleague(ops)
+    token = team_services.respondent_token(ops)
+    response = client.post(_url("respondent_remove", public_id=assessment.public_id,
+                                respondent_id=ops.public_id), follow=True)
+    assert "Priya (IT) is removed" in response.content.decode()
+    assert not Respondent.objects.filter(pk=ops.pk).exists()
+    assert it_person.get(_url("respondent_home", public_id=ops.public_id)).status_code == 404
+    assert Client().get(_url("respondent_open", token=token)).status_code == 404
+    # Nobody else can remove the lead's colleagues.
+    _, _, floor = team
+    assert Client().post(_url("respondent_remove", public_id=assessment.public_id,
+                              respondent_id=floor.public_id)).status_code == 403
+    assert Respondent.objects.filter(pk=floor.pk).exists()
