@@ -7,6 +7,7 @@ from advisors.views import (
     members,
     sharing,
     two_factor,
+    verification,
     workspace,
 )
 from config.ratelimit import login_throttle, rate_limit
@@ -37,6 +38,7 @@ urlpatterns = [
     path("cases/<int:share_id>/actions/<int:action_id>/toggle/", workspace.toggle_action,
          name="toggle_action"),
     path("cases/<int:share_id>/progress/", workspace.progress, name="progress"),
+    path("cases/<int:share_id>/verify/", verification.verify_answers, name="verify_answers"),
     path("analytics/", workspace.analytics, name="analytics"),
     path("impact/", impact.impact_page, name="impact"),
     path("kpis/", kpi.kpi_page, name="kpi"),

@@ -114,6 +114,9 @@ class Assessment(models.Model):
     # Bands the firm chose to aim for, per dimension ({key: band}); the plan follows them
     # instead of "one band up" (issue 13). Not part of scoring.
     plan_targets = models.JSONField(default=dict, blank=True)
+    # When the lead let invited colleagues see everyone's answers (issue 16); until then each
+    # respondent sees only their own.
+    team_shared_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -165,15 +168,31 @@ class Assessment(models.Model):
         return self.updated_at + datetime.timedelta(days=max_age_days)
 
 
+class EvidenceKind(models.TextChoices):
+    """What an answer rests on (issue 16): graded, so that results can say how sure they are."""
+
+    OBSERVED = "observed", _("Observed: seen it ourselves")
+    DOCUMENT = "document", _("A document or record")
+    ESTIMATE = "estimate", _("An estimate")
+
+
 class Answer(models.Model):
-    """A firm's rating of one dimension. ``band`` None means "not applicable"."""
+    """A firm's rating of one dimension. ``band`` None means "not applicable", or "don't know"
+    when ``is_unknown`` is set (DESIGN §3: both are left out of every mean)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     dimension_key = models.SlugField(max_length=64)
     band = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(5)]
     )
+    # "Don't know": the respondent could not say; kept apart from "not applicable" and counted.
+    is_unknown = models.BooleanField(default=False)
     evidence = models.TextField(blank=True, validators=[MaxLengthValidator(EVIDENCE_MAX_LENGTH)])
+    evidence_kind = models.CharField(max_length=16, choices=EvidenceKind, blank=True)
+    # An advisor of an organisation the assessment is shared with checked this answer (issue 16).
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey("auth.User", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -186,10 +205,19 @@ class Answer(models.Model):
                 condition=models.Q(band__isnull=True) | models.Q(band__lte=5),
                 name="band_in_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(is_unknown=False) | models.Q(band__isnull=True),
+                name="unknown_has_no_band",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.dimension_key}: {'N/A' if self.band is None else self.band}"
+        return f"{self.dimension_key}: {self.value}"
+
+    @property
+    def value(self) -> int | None | str:
+        """The answer as scoring reads it: a band, None (not applicable) or "unknown"."""
+        return "unknown" if self.is_unknown else self.band
 
 
 class PriorityWeights(models.Model):
@@ -262,3 +290,107 @@ def _report_path(instance: Any, filename: str) -> str:
 
 def _bundle_path(instance: Any, filename: str) -> str:
     return f"report-bundles/{instance.public_id}.zip"
+
+
+class Respondent(models.Model):
+    """A colleague the lead (the assessment's holder) invited to rate the dimensions they know,
+    alone, by a personal private link (issue 16). Their answers never change the firm's own:
+    the lead compares them (divergence view) and records the agreed bands."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner or management")
+        OPERATIONS = "operations", _("Operations or production")
+        IT = "it", _("IT")
+        SHOP_FLOOR = "shop_floor", _("Shop floor")
+        OTHER = "other", _("Other")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
+                                   related_name="respondents")
+    role = models.CharField(max_length=16, choices=Role)
+    name = models.CharField(_("name (optional)"), max_length=120, blank=True)
+    email = models.EmailField(_("email (optional)"), blank=True)
+    # A SHA-256 of the personal token (the lookup), as for the firm's resume link; and the token
+    # sealed with a key derived from SECRET_KEY (readiness.access.seal) so that the lead can copy
+    # or resend it later: a reader of the database without the key can open nothing.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_sealed = models.TextField(editable=False)
+    invited_at = models.DateTimeField(auto_now_add=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "invited_at", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        role = self.get_role_display()
+        return f"{self.name} ({role})" if self.name else role
+
+
+class RespondentAnswer(models.Model):
+    """One respondent's rating of one dimension: a band, N/A (band None) or "don't know"."""
+
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
+    dimension_key = models.SlugField(max_length=64)
+    band = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(5)])
+    is_unknown = models.BooleanField(default=False)
+    evidence_kind = models.CharField(max_length=16, choices=EvidenceKind, blank=True)
+    evidence = models.TextField(blank=True, validators=[MaxLengthValidator(EVIDENCE_MAX_LENGTH)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["respondent", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "dimension_key"],
+                                    name="one_respondent_answer_per_dimension"),
+            models.CheckConstraint(
+                condition=(models.Q(band__isnull=True) | models.Q(band__lte=5))
+                & (models.Q(is_unknown=False) | models.Q(band__isnull=True)),
+                name="respondent_band_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension_key}: {self.value}"
+
+    @property
+    def value(self) -> int | None | str:
+        return "unknown" if self.is_unknown else self.band
+
+
+class AgreedBand(models.Model):
+    """The band the lead (or the team) agreed for one dimension after comparing everyone's, and
+    why; scores use it instead of the lead's own answer. ``ratings`` keeps the spread as it was
+    seen when agreeing: ``[{"who": label, "band": 0..5 | None | "unknown"}]``."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
+                                   related_name="agreed_bands")
+    dimension_key = models.SlugField(max_length=64)
+    band = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(5)])
+    is_unknown = models.BooleanField(default=False)
+    reason = models.TextField(blank=True, validators=[MaxLengthValidator(EVIDENCE_MAX_LENGTH)])
+    ratings = models.JSONField(default=list)
+    agreed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "dimension_key"],
+                                    name="one_agreed_band_per_dimension"),
+            models.CheckConstraint(
+                condition=(models.Q(band__isnull=True) | models.Q(band__lte=5))
+                & (models.Q(is_unknown=False) | models.Q(band__isnull=True)),
+                name="agreed_band_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension_key}: agreed {self.value}"
+
+    @property
+    def value(self) -> int | None | str:
+        return "unknown" if self.is_unknown else self.band

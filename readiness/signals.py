@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 
 from readiness.models import FrameworkVersion, PriorityWeights
 from readiness.reference_cache import FRAMEWORK_REFERENCE, WEIGHTS_REFERENCE, reference_bump
+
+# Sent with ``assessment`` when something its results show changed after submission (an
+# advisor verified answers): the apps above drop what they keep of them (the reports app's
+# cached results page). Readiness cannot call them: it sits below them.
+results_changed = Signal()
 
 
 def _weights_changed(**kwargs) -> None:

@@ -4,6 +4,7 @@ from readiness.views import account as account_views
 from readiness.views import assessment as views
 from readiness.views import consent as consent_views
 from readiness.views import privacy as privacy_views
+from readiness.views import team as team_views
 
 # The results page, the plan and the reports of an assessment are served by the reports app
 # under this same namespace (reports.urls.firm_urlpatterns, joined in config/urls.py).
@@ -37,4 +38,19 @@ urlpatterns = [
     path("assessment/<uuid:public_id>/my-data.json", privacy_views.data_export,
          name="data_export"),
     path("assessment/<uuid:public_id>/erase/", privacy_views.erase, name="erase"),
+    path("assessment/<uuid:public_id>/team/", team_views.team, name="team"),
+    path("assessment/<uuid:public_id>/team/share/", team_views.team_share, name="team_share"),
+    path("assessment/<uuid:public_id>/team/<uuid:respondent_id>/remind/",
+         team_views.respondent_remind, name="respondent_remind"),
+    path("assessment/<uuid:public_id>/team/<uuid:respondent_id>/remove/",
+         team_views.respondent_remove, name="respondent_remove"),
+    path("assessment/<uuid:public_id>/team/compare/", team_views.divergence, name="divergence"),
+    path("assessment/<uuid:public_id>/team/agree/<slug:dimension_key>/", team_views.agree,
+         name="agree"),
+    path("team/<str:token>/", team_views.respondent_open, name="respondent_open"),
+    path("respondent/<uuid:public_id>/", team_views.respondent_home, name="respondent_home"),
+    path("respondent/<uuid:public_id>/pillar/<slug:pillar_key>/", team_views.respondent_pillar,
+         name="respondent_pillar"),
+    path("respondent/<uuid:public_id>/pillar/<slug:pillar_key>/autosave/",
+         team_views.respondent_autosave, name="respondent_autosave"),
 ]

@@ -19,7 +19,7 @@ from reports.schemas import InputError, evaluation_body
 COMPANY_COLUMNS = ("company_name", "country", "region", "employees", "turnover",
                    "turnover_currency", "sector")
 NOT_APPLICABLE = {"na", "n/a", "null", "none", "not applicable"}
-DONT_KNOW = {"unknown", "don't know", "dont know"}
+DONT_KNOW = {"unknown", "dk", "don't know", "dont know", "?"}
 
 
 def _cell_number(value: Any, kind: type) -> Any:
@@ -38,7 +38,7 @@ def _cell_number(value: Any, kind: type) -> Any:
 
 
 def _band(value: Any) -> Any:
-    text = str(value).strip().lower()
+    text = str(value).strip().lower().replace("’", "'")
     if text in NOT_APPLICABLE:
         return None
     if text in DONT_KNOW:

@@ -11,6 +11,7 @@ from typing import Any
 
 from programmes.matching import FirmProfile
 from readiness.framework import CURRENT_VERSION, FrameworkSpec, load_framework
+from readiness.scoring import Band
 from reports import pipeline
 from reports.schemas import EvaluateRequest
 
@@ -20,7 +21,7 @@ class EvaluationRequest:
     """A checked request: the firm as the pipeline takes it."""
 
     profile: FirmProfile
-    answers: dict[str, int | None]
+    answers: dict[str, Band]  # a band, None (not applicable) or "unknown" (don't know)
     objectives: list[str] = field(default_factory=list)
     cost_profile: dict[str, float] = field(default_factory=dict)
     as_of: datetime.date | None = None
@@ -44,12 +45,9 @@ def evaluation_request(body: EvaluateRequest) -> EvaluationRequest:
     """The pipeline's input from a checked body."""
     company = body.company
     turnover = company.turnover
-    answers = {
-        # "Don't know" is left out of every mean like "not applicable"; until the engine
-        # counts it apart (DESIGN §7), it is passed on as not applicable.
-        key: None if band == "unknown" else band
-        for key, band in body.answers_given().items()
-    }
+    # "unknown" (don't know) goes through as such: the engine leaves it out of every mean and
+    # counts it apart from "not applicable" (DESIGN §3).
+    answers = dict(body.answers_given())
     return EvaluationRequest(
         profile=FirmProfile(
             country=company.country,
@@ -59,7 +57,7 @@ def evaluation_request(body: EvaluateRequest) -> EvaluationRequest:
             turnover=Decimal(str(turnover)) if turnover is not None else None,
             turnover_currency=(company.turnover_currency or "") if turnover is not None else "",
         ),
-        answers=answers,  # type: ignore[arg-type]
+        answers=answers,
         objectives=list(body.objectives or []),
         cost_profile=body.costs_given(),
         as_of=body.as_of,

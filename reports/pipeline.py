@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
@@ -29,7 +29,7 @@ from programmes.usecases import currency_for, load_usecases
 from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
 from readiness.prioritisation import Priority, prioritise
-from readiness.scoring import Scores, score
+from readiness.scoring import Band, Scores, score
 from readiness.selectors import answers_for, priority_weights, sector_targets
 
 
@@ -53,6 +53,13 @@ class Evaluation:
     evidence: dict[str, str] = field(default_factory=dict)
     # The six countries' support for this firm, only when asked for (``include``).
     international: InternationalView | None = None
+    # Stored assessments only (issue 16): what each answer rests on (EvidenceKind value or ""),
+    # the answers an advisor verified, the lead's own answers before agreement, and the
+    # dimensions whose band the team agreed.
+    evidence_kinds: dict[str, str] = field(default_factory=dict)
+    verified: set[str] = field(default_factory=set)
+    own_answers: dict[str, Band] = field(default_factory=dict)
+    agreed: frozenset[str] = frozenset()
 
     def as_dict(self) -> dict[str, Any]:
         """The answer of ``POST /api/v1/evaluate`` and ``manage.py evaluate`` (DESIGN §7)."""
@@ -68,7 +75,7 @@ class Evaluation:
 
 
 def _ranked(
-    spec: FrameworkSpec, profile: FirmProfile, answers: Mapping[str, int | None],
+    spec: FrameworkSpec, profile: FirmProfile, answers: Mapping[str, Band],
     objectives: Sequence[str], cost_profile: Mapping[str, float] | None,
 ) -> tuple[Scores, dict[str, int], dict[str, str], int, dict[str, float], list[Priority]]:
     """The first steps of every evaluation: scores, the sector's targets, the weights in force,
@@ -76,8 +83,9 @@ def _ranked(
     scores = score(spec, answers)
     targets, source, peer_count = sector_targets(spec, profile.sector, profile.employees)
     weights = priority_weights()
-    priorities = prioritise(spec, answers, objectives=objectives, cost_profile=cost_profile,
-                            targets=targets, weights=weights)
+    # "Don't know" counts as None here: priorities (and plans) leave it out like N/A.
+    priorities = prioritise(spec, scores.dimensions, objectives=objectives,
+                            cost_profile=cost_profile, targets=targets, weights=weights)
     return scores, targets, source, peer_count, weights, priorities
 
 
@@ -85,7 +93,7 @@ def evaluation_run(
     *,
     spec: FrameworkSpec,
     profile: FirmProfile,
-    answers: Mapping[str, int | None],
+    answers: Mapping[str, Band],
     objectives: Sequence[str] = (),
     cost_profile: Mapping[str, float] | None = None,
     as_of: datetime.date | None = None,
@@ -135,10 +143,14 @@ def evaluation_for_assessment(
     cost profile and own plan targets (those the framework no longer knows are left out)."""
     spec = assessment.framework.spec
     answers = [a for a in answers_for(assessment) if a.dimension_key in spec.dimensions]
-    return evaluation_run(
+    own: dict[str, Band] = {a.dimension_key: a.value for a in answers}
+    # Where the team agreed a band after comparing everyone's (issue 16), that band counts.
+    agreed: dict[str, Band] = {a.dimension_key: a.value for a in assessment.agreed_bands.all()
+                               if a.dimension_key in spec.dimensions}
+    evaluation = evaluation_run(
         spec=spec,
         profile=profile_of(assessment),
-        answers={a.dimension_key: a.band for a in answers},
+        answers=own | agreed,
         objectives=[o for o in assessment.objectives if o in spec.objective_keys],
         cost_profile={k: v for k, v in assessment.cost_profile.items() if k in spec.cost_keys},
         as_of=as_of,
@@ -146,13 +158,20 @@ def evaluation_for_assessment(
                       if k in spec.dimensions and isinstance(v, int)},
         evidence={a.dimension_key: a.evidence for a in answers},
     )
+    return replace(
+        evaluation,
+        evidence_kinds={a.dimension_key: a.evidence_kind for a in answers},
+        verified={a.dimension_key for a in answers if a.verified_at is not None},
+        own_answers=own,
+        agreed=frozenset(agreed),
+    )
 
 
 def evaluation_for_table(
     *,
     spec: FrameworkSpec,
     profile: FirmProfile,
-    answers: Mapping[str, int | None],
+    answers: Mapping[str, Band],
     objectives: Sequence[str] = (),
     cost_profile: Mapping[str, float] | None = None,
     as_of: datetime.date,

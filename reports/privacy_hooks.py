@@ -11,6 +11,7 @@ from advisors.models import Organisation
 from advisors.signals import share_withdrawn
 from readiness.models import Assessment
 from readiness.privacy import register_eraser
+from readiness.signals import results_changed
 from readiness.storage import delete_files_on_commit
 from reports.models import ReportBundle, StoredReport
 from reports.results_cache import results_body_forget
@@ -41,3 +42,9 @@ def erase_organisation_copies(sender: Any, *, assessment: Assessment,
     copies.delete()
     bundles.delete()
     delete_files_on_commit(names)
+
+
+@receiver(results_changed, dispatch_uid="reports.results_body_forget")
+def forget_results_body(sender: Any, *, assessment: Assessment, **kwargs: Any) -> None:
+    """The cached results page shows what changed (the confidence): draw it again."""
+    results_body_forget(public_id=assessment.public_id)

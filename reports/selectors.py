@@ -7,6 +7,7 @@ fixed number of queries whatever the number of dimensions, priorities or program
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -21,10 +22,12 @@ from programmes.models import Programme
 from programmes.planning import Plan, owner_summary
 from programmes.usecases import load_usecases
 from readiness.charts import RadarChart, radar_chart
+from readiness.confidence import Confidence
 from readiness.framework import BandSpec, BlockSpec, DimensionSpec, FrameworkSpec, PillarSpec
 from readiness.models import Assessment
 from readiness.prioritisation import Priority, explain
 from readiness.scoring import Scores
+from readiness.team_selectors import profile_confidence
 from reports.pipeline import Evaluation, evaluation_for_assessment
 
 # Priorities shown in full on the page and in the report; the rest are in the dimension table.
@@ -33,6 +36,9 @@ SUMMARY_COUNT = 3
 # Bump when the report's layout changes in a way that should replace stored PDFs.
 REPORT_LAYOUT_VERSION = 3  # 3: the international view's pages (issue 15)
 # What the report shows of an advisor's note (see ``advisor_notes_for``).
+
+# What an answer rests on, as the results table and the PDF say it (issue 16).
+EVIDENCE_KIND_SHORT = {"observed": "observed", "document": "a document", "estimate": "an estimate"}
 
 # Where a firm stands, in plain words, by the whole band of its overall score.
 STANDING: dict[int, str] = {
@@ -72,7 +78,10 @@ class DimensionRow:
     next: BandSpec | None  # the band above, where there is one
     pillar: PillarSpec
     evidence: str
-    answered: bool  # "not applicable" is an answer too
+    answered: bool  # "not applicable" and "don't know" are answers too
+    unknown: bool  # answered "don't know"
+    verified: bool  # an advisor verified the answer
+    evidence_kind: str  # what the answer rests on, in a word or two ("" when not said)
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,7 @@ class ResultsContext:
     spec: FrameworkSpec
     scores: Scores
     results: Evaluation
+    confidence: Confidence  # how sure the profile is (issue 16)
     dimension_rows: tuple[DimensionRow, ...]
     priorities: tuple[PriorityRow, ...]
     chart: RadarChart  # the profile chart
@@ -134,6 +144,9 @@ def results_context(
             next=band_spec(dim, band + 1) if band is not None and band < 5 else None,
             pillar=spec.pillars[dim.pillar],
             evidence=data.evidence.get(key, ""),
+            unknown=key in data.scores.unknown,
+            verified=key in data.verified,
+            evidence_kind=EVIDENCE_KIND_SHORT.get(data.evidence_kinds.get(key, ""), ""),
             # ``evidence`` has a key for every saved answer, "not applicable" included.
             answered=key in data.evidence,
         ))
@@ -146,6 +159,7 @@ def results_context(
     ]
     overall = data.scores.overall
     return ResultsContext(
+        confidence=profile_confidence(assessment=assessment, results=data),
         assessment=assessment,
         spec=spec,
         scores=data.scores,
@@ -278,6 +292,7 @@ class ReportContext(ResultsContext):
     weakest_block: tuple[BlockSpec, float] | None
     answered_count: int
     not_applicable: list[DimensionSpec]
+    not_known: list[DimensionSpec]  # answered "don't know"
     objective_names: list[str]
     cost_shares: list[tuple[str, float]]
     programme_facts: dict[str, ProgrammeFacts]
@@ -330,7 +345,8 @@ def report_context(
         **_block_contrast(blocks),
         answered_count=len(answered),
         not_applicable=[spec.dimensions[k] for k, b in data.scores.dimensions.items()
-                        if b is None],
+                        if b is None and k not in data.scores.unknown],
+        not_known=[spec.dimensions[k] for k in data.scores.unknown],
         objective_names=[c.name for c in spec.objectives if c.key in assessment.objectives],
         cost_shares=_cost_shares(spec, assessment.cost_profile),
         programme_facts=facts,
@@ -423,7 +439,11 @@ def report_fingerprint(context: ReportContext) -> str:
         "objectives": assessment.objectives,
         "cost_profile": assessment.cost_profile,
         "bands": data.scores.dimensions,
+        "unknown": list(data.scores.unknown),
+        "confidence": dataclasses.asdict(context.confidence) if context.confidence
+        else None,
         "evidence": data.evidence,
+        "evidence_kinds": data.evidence_kinds,
         "targets": data.targets,
         "target_source": data.target_source,
         "peers_enough": data.peer_count >= 10,

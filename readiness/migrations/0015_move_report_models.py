@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('readiness', '0010_assessment_language'),
+        ('readiness', '0014_answer_verified'),
         ('reports', '0001_move_report_models'),
     ]
 
