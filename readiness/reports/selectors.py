@@ -104,7 +104,7 @@ def results_context(
         "match_result": match_result,
         "plan": plan,
         "owner_summary": owner_summary(
-            firm_name=assessment.company_name, plan=plan,
+            firm_name=assessment.company_name, plan=plan, matches=match_result.matches,
             standing=STANDING[int(overall)] if overall is not None else None),
         "block_rows": [(b, data.scores.blocks[b.key],
                         [(spec.pillars[p], data.scores.pillars[p]) for p in b.pillars])
