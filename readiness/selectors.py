@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from readiness import benchmarks
+from readiness.benchmarks import PeerQuartiles
 from readiness.framework import FrameworkSpec
 from readiness.models import Answer, Assessment, BenchmarkCohort, PriorityWeights
 from readiness.prioritisation import Priority, normalise_weights, prioritise
 from readiness.reference_cache import BENCHMARKS_REFERENCE, WEIGHTS_REFERENCE, reference_get
 from readiness.scoring import Scores, score
+from readiness.wording import join_words
 
 # Re-exported for the callers that read the rule from here.
 MIN_PEERS_FOR_TARGET = benchmarks.MIN_PEERS_FOR_TARGET
@@ -94,11 +97,82 @@ def benchmark_peer_bands(
     return list(latest.values())
 
 
-def _benchmark_table() -> dict[tuple[int, str, str], tuple[int, dict[str, dict[str, int]]]]:
+def _benchmark_table() -> dict[tuple[int, str, str], tuple[int, dict[str, dict[str, int]],
+                                                          dict[str, dict[str, float]]]]:
     return {
-        (row.framework_version, row.sector, row.size_band): (row.firms, row.targets)
+        (row.framework_version, row.sector, row.size_band): (row.firms, row.targets,
+                                                             row.quartiles)
         for row in BenchmarkCohort.objects.all()
     }
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    dimension: str
+    name: str
+    band: int | None
+    quartiles: PeerQuartiles | None  # None: too few peers rated it
+    position: str  # where the firm stands, in words
+
+
+@dataclass(frozen=True)
+class FirmPeers:
+    """What a firm sees of its peers: the cohort, and per dimension their median and quartiles
+    where the advisors' rule allows (``readiness.benchmarks.MIN_PEERS``)."""
+
+    sector: str
+    size_band: str
+    firms: int  # credible firms in the cohort (the firm itself among them if it counts)
+    minimum: int
+    rows: tuple[PeerRow, ...]
+
+    @property
+    def shown(self) -> bool:
+        return any(row.quartiles is not None for row in self.rows)
+
+    @property
+    def summary_line(self) -> str:
+        """The comparison in one sentence (the PDF report's line)."""
+        if not self.shown:
+            return (f"Too few firms of the same sector and size have a submission that counts "
+                    f"({self.firms} of the {self.minimum} needed) to compare with peers.")
+        groups: dict[str, list[str]] = {}
+        for row in self.rows:
+            groups.setdefault(row.position, []).append(row.name)
+        parts = [f"{position} in {join_words(groups[position])}"
+                 for position in ("above most peers", "below most peers") if position in groups]
+        middle = "among the middle half" + (" in the rest" if parts else "")
+        if "among the middle half" in groups:
+            parts.append(middle)
+        sentence = "; ".join(parts) if parts else "no dimension compares yet"
+        return (f"Against {self.firms} firms of the same sector and size: "
+                f"{sentence}.")
+
+    @property
+    def size_label(self) -> str:
+        return next(label for key, label, _low, _high in benchmarks.SIZE_BANDS
+                    if key == self.size_band)
+
+
+def peers_for_firm(*, spec: FrameworkSpec, sector: str, employees: int,
+                   bands: Mapping[str, int | None]) -> FirmPeers:
+    """The firm's peers (same sector and size band, credible submissions only, never synthetic
+    firms) against its own bands, from the precomputed benchmark table: no request scans
+    submissions."""
+    size = benchmarks.size_band(employees)
+    firms, _targets, stored = reference_get(BENCHMARKS_REFERENCE, _benchmark_table).get(
+        (spec.version, sector, size), (0, {}, {}))
+    rows = []
+    for key, dim in spec.dimensions.items():
+        row = stored.get(key) if firms >= benchmarks.MIN_PEERS else None
+        quartiles = (PeerQuartiles(key, row["median"], row["lower"], row["upper"],
+                                   int(row["peers"]))
+                     if row is not None and row["peers"] >= benchmarks.MIN_PEERS else None)
+        band = bands.get(key)
+        band = band if isinstance(band, int) else None  # "don't know" counts as no band
+        rows.append(PeerRow(key, dim.name, band, quartiles,
+                            benchmarks.peer_position(band, quartiles)))
+    return FirmPeers(sector, size, firms, benchmarks.MIN_PEERS, tuple(rows))
 
 
 def sector_targets(
@@ -113,8 +187,8 @@ def sector_targets(
     number of firms.
     """
     band = benchmarks.size_band(employees)
-    firms, peer_targets = reference_get(BENCHMARKS_REFERENCE, _benchmark_table).get(
-        (spec.version, sector, band), (0, {}))
+    firms, peer_targets, _quartiles = reference_get(BENCHMARKS_REFERENCE, _benchmark_table).get(
+        (spec.version, sector, band), (0, {}, {}))
     targets: dict[str, int] = {}
     source: dict[str, str] = {}
     for key, dim in spec.dimensions.items():

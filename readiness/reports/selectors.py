@@ -24,13 +24,13 @@ from readiness.charts import radar_chart
 from readiness.framework import BandSpec, DimensionSpec, FrameworkSpec
 from readiness.models import Assessment
 from readiness.prioritisation import explain
-from readiness.selectors import AssessmentResults, assessment_results
+from readiness.selectors import AssessmentResults, assessment_results, peers_for_firm
 
 # Priorities shown in full on the page and in the report; the rest are in the dimension table.
 TOP_PRIORITIES = 5
 SUMMARY_COUNT = 3
 # Bump when the report's layout changes in a way that should replace stored PDFs.
-REPORT_LAYOUT_VERSION = 2
+REPORT_LAYOUT_VERSION = 3
 # What the report shows of an advisor's note (see ``advisor_notes_for``).
 
 # Where a firm stands, in plain words, by the whole band of its overall score.
@@ -101,6 +101,8 @@ def results_context(
         "dimension_rows": dimension_rows,
         "priorities": priorities,
         "chart": radar_chart(spec, data.scores.dimensions),
+        "peers": peers_for_firm(spec=spec, sector=assessment.sector,
+                                employees=assessment.employees, bands=data.scores.dimensions),
         "match_result": match_result,
         "plan": plan,
         "owner_summary": owner_summary(
@@ -346,6 +348,7 @@ def report_fingerprint(context: dict[str, Any]) -> str:
         "targets": data.targets,
         "target_source": data.target_source,
         "peers_enough": data.peer_count >= 10,
+        "peers_line": context["peers"].summary_line if context.get("peers") else None,
         "weights": data.weights,
         "priorities": [p.as_dict() for p in data.priorities],
         "matches": [[m.slug, m.relevance, m.reasons] for m in match_result.matches],
