@@ -33,6 +33,9 @@ class Axis:
     comparison_x: float | None = None
     comparison_y: float | None = None
     lines: tuple[str, ...] = ()
+    number: int = 0  # the spoke's number: a phone's chart labels spokes by number (a legend
+    number_x: float = 0.0  # names them), as 16 names at 390 px would be 4 px text
+    number_y: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,17 @@ class RadarChart:
         return f"{-PAD} 0 {self.size + 2 * PAD} {self.size}"
 
     @property
+    def phone_view_box(self) -> str:
+        side = self.size - 2 * PHONE_CROP
+        return f"{PHONE_CROP} {PHONE_CROP} {side} {side}"
+
+    @property
     def ring_labels(self) -> list[tuple[int, float]]:
         return [(band, self.centre - RADIUS * band / MAX_BAND) for band, _ in self.rings]
 
 
 PAD = 170  # room left and right of the circle for the axis labels
+PHONE_CROP = 30  # the phone's chart has numbers, not names, round the circle: less margin
 
 
 def _wrap(label: str, width: int = 18) -> tuple[str, ...]:
@@ -142,8 +151,9 @@ def radar_chart(
         if comparison is not None and (compared := comparison.get(key)) is not None:
             cx, cy = _point(i, count, float(compared))
         name = spec.dimensions[key].name
+        nx, ny = _point(i, count, MAX_BAND + 0.55)
         axes.append(Axis(key, name, band, x, y, lx, ly, anchor, px, py, cx, cy,
-                         _wrap(name)))
+                         _wrap(name), i + 1, nx, ny))
     rings = tuple((band, _points([band] * count, count)) for band in range(1, MAX_BAND + 1))
     polygon = _points([float(bands.get(k) or 0) for k in keys], count)
     comparison_points = (
