@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from readiness.framework import FrameworkSpec
 from readiness.models import EVIDENCE_MAX_LENGTH, Assessment
 from readiness.prioritisation import MAX_OBJECTIVES
 from readiness.reference import (
+    COUNTRY_CURRENCY,
     ISIC_DIVISIONS,
     MANUFACTURING_DIVISIONS,
     country_choices,
@@ -128,6 +130,10 @@ class ProfileForm(forms.ModelForm):
             "Required in the United Kingdom (ITL1 region) and the United States (state); "
             "optional elsewhere."
         )
+        # The browser follows a change of country with its usual currency, unless the firm chose
+        # another one itself (static/js/forms.js); without JavaScript, clean() defaults it.
+        self.fields["turnover_currency"].widget.attrs["data-country-currency"] = json.dumps(
+            COUNTRY_CURRENCY, sort_keys=True)
         self.fields["country"].widget.attrs.update({
             "hx-get": "/region-options/", "hx-target": "#div_id_region", "hx-trigger": "change",
             "hx-swap": "outerHTML",
@@ -274,6 +280,7 @@ class ObjectivesForm(forms.Form):
                 label=f"{category.name} (%)", required=False, min_value=0, max_value=100,
                 help_text=category.description,
                 error_messages={"invalid": _("Enter a whole percentage from 0 to 100.")},
+                widget=forms.NumberInput(attrs={"data-cost-share": ""}),
             )
             cost_fields.append(Div(name, css_class="col-sm-6 col-lg-4"))
         self.helper = FormHelper()
@@ -303,6 +310,40 @@ class ObjectivesForm(forms.Form):
                 params={"total": sum(given.values())})
         cleaned["cost_profile"] = {k: v for k, v in given.items() if v}
         return cleaned
+
+    def cost_total(self) -> tuple[int, bool] | None:
+        """The sum of the cost shares as entered (or as saved), and whether every entry is a
+        whole number; None when none is given. The page shows it, so that without JavaScript
+        the firm sees its total after each save; static/js/forms.js keeps it live."""
+        total, whole, any_given = 0, True, False
+        for category in self.spec.cost_categories:
+            name = f"cost_{category.key}"
+            raw = (self.data.get(self.add_prefix(name)) if self.is_bound
+                   else self.initial.get(name))
+            if raw in (None, ""):
+                continue
+            any_given = True
+            try:
+                total += int(str(raw).strip())
+            except ValueError:
+                whole = False
+        return (total, whole) if any_given else None
+
+    def cost_total_text(self) -> str:
+        """The running total in words (static/js/forms.js writes the same sentences)."""
+        found = self.cost_total()
+        if found is None:
+            return _("Total: 0 %. Leave them all empty, or make them add up to 100 %.")
+        total, whole = found
+        if not whole:
+            return _("Total: not known yet, as some shares are not whole numbers.")
+        if total == 100:
+            return _("Total: 100 %. That adds up.")
+        if total < 100:
+            return _("Total: %(total)d %%, so %(left)d %% is still to place.") % {
+                "total": total, "left": 100 - total}
+        return _("Total: %(total)d %%, which is %(over)d %% too many.") % {
+            "total": total, "over": total - 100}
 
     @staticmethod
     def initial_from(assessment: Assessment) -> dict:
