@@ -15,12 +15,13 @@
 
   const dirty = () => edits !== saved;
 
-  const save = () => {
-    if (!url) return Promise.resolve(false);
+  // One save at a time, each sending the page as it is when its turn comes: an older answer
+  // can neither overwrite a newer one on the server nor in the status line.
+  const send = () => {
     const upTo = edits;
     const body = new FormData(form);
     body.delete("go");
-    pending = fetch(url, { method: "POST", body, credentials: "same-origin" })
+    return fetch(url, { method: "POST", body, credentials: "same-origin" })
       .then(async (response) => {
         const answer = document.createElement("div");
         answer.innerHTML = await response.text();
@@ -33,6 +34,10 @@
         if (status) status.textContent = "Not saved: the connection failed. Use the buttons below to save.";
         return false;
       });
+  };
+  const save = () => {
+    if (!url) return Promise.resolve(false);
+    pending = (pending || Promise.resolve()).then(send, send);
     return pending;
   };
 

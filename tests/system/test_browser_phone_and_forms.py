@@ -140,6 +140,7 @@ def test_objectives_and_cost_shares_are_kept_and_totalled(page, framework, artif
     # 50:30:40 scaled: 41.7, 25, 33.3, rounded by largest remainders to 42, 25, 33.
     expect(page.get_by_label("Labour (%)")).to_have_value("42")
     expect(page.get_by_label("Energy (%)")).to_have_value("33")
+    expect(page.locator("#autosave-status")).to_contain_text("Saved at")
     page.screenshot(path=str(artifacts_dir / "objectives-total.png"), full_page=True)
 
     page.locator("input[name=objectives][value=flexibility]").uncheck()
