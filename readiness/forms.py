@@ -30,12 +30,21 @@ NOT_APPLICABLE = "na"
 REGION_REQUIRED = frozenset({"GB", "US"})
 
 
+# Divisions no firm taking this assessment can be (households, extraterritorial bodies): left out
+# of the list (user trial D10). The API still accepts every ISIC division.
+NOT_A_FIRM_DIVISIONS = frozenset({"97", "98", "99"})
+
+
 def sector_choices() -> list:
+    """Manufacturing divisions first; every other activity after them, under a label that says
+    the assessment is made for manufacturers (a clear path, not a dead end, for the others)."""
     manufacturing = [(code, f"{code} {name}") for code, name in ISIC_DIVISIONS.items()
                      if code in MANUFACTURING_DIVISIONS]
     other = [(code, f"{code} {name}") for code, name in ISIC_DIVISIONS.items()
-             if code not in MANUFACTURING_DIVISIONS]
-    return [("", "Choose your main activity"), ("Manufacturing", manufacturing), ("Other", other)]
+             if code not in MANUFACTURING_DIVISIONS and code not in NOT_A_FIRM_DIVISIONS]
+    return [("", "Choose your main activity"),
+            ("Manufacturing (divisions 10 to 33)", manufacturing),
+            ("Not manufacturing (the assessment is made for manufacturers)", other)]
 
 
 # Below this a "turnover" is almost certainly in thousands or millions typed short ("12.5").
@@ -74,7 +83,9 @@ class ProfileForm(forms.ModelForm):
         choices=sector_choices,
         widget=StaticOptionsSelect(options_key="sector"),
         help_text=_("Your main activity as an ISIC Rev. 4 division (the same two digits as UK SIC "
-                    "2007 and NACE). Divisions 10 to 33 are manufacturing."),
+                    "2007 and NACE); manufacturing comes first. If yours is not manufacturing, "
+                    "choose it further down: you can still take the assessment, but its "
+                    "examples and support programmes are for manufacturers."),
     )
     employees = TypedIntegerField(
         label=_("Employees (headcount)"), min_value=1, max_value=10_000_000,

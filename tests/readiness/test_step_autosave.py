@@ -66,3 +66,18 @@ def test_without_javascript_the_page_shows_the_total_after_a_save(framework, cli
     assert "Total: 90 %, so 10 % is still to place." in page
     assert 'value="60"' in page  # kept as typed
     assert "they must add up to 100" in page
+
+
+def test_the_sector_list_offers_manufacturing_first_and_a_path_for_others():
+    from readiness.forms import ProfileForm
+
+    groups = ProfileForm().fields["sector"].choices
+    assert groups[0] == ("", "Choose your main activity")
+    (first_label, first), (other_label, other) = groups[1], groups[2]
+    assert first_label.startswith("Manufacturing")
+    assert [code for code, _ in first] == [f"{n}" for n in range(10, 34)]
+    assert other_label.startswith("Not manufacturing")
+    codes = {code for code, _ in other}
+    assert {"01", "47", "62"} <= codes  # a farm, a shop, a software firm can still choose
+    assert not codes & {"97", "98", "99"}  # households and embassies are not firms
+    assert not ProfileForm(data=profile_post(sector="97")).is_valid()
