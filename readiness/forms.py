@@ -344,12 +344,12 @@ class ObjectivesForm(forms.Form):
         """The running total in words (static/js/forms.js writes the same sentences)."""
         found = self.cost_total()
         if found is None:
-            return _("Total: 0 %. Leave them all empty, or make them add up to 100 %.")
+            return str(_("Total: 0 %. Leave them all empty, or make them add up to 100 %."))
         total, whole = found
         if not whole:
-            return _("Total: not known yet, as some shares are not whole numbers.")
+            return str(_("Total: not known yet, as some shares are not whole numbers."))
         if total == 100:
-            return _("Total: 100 %. That adds up.")
+            return str(_("Total: 100 %. That adds up."))
         if total < 100:
             return _("Total: %(total)d %%, so %(left)d %% is still to place.") % {
                 "total": total, "left": 100 - total}
