@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -147,6 +148,14 @@ class FirmPeers:
         sentence = "; ".join(parts) if parts else "no dimension compares yet"
         return (f"Against {self.firms} firms of the same sector and size: "
                 f"{sentence}.")
+
+    def on_chart(self) -> dict[str, Any]:
+        """The peers' medians as the radar's dashed comparison, where there are figures."""
+        if not self.shown:
+            return {}
+        return {"comparison": {row.dimension: row.quartiles.median if row.quartiles else None
+                               for row in self.rows},
+                "comparison_label": f"the median of {self.firms} similar firms"}
 
     @property
     def size_label(self) -> str:

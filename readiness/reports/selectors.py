@@ -92,6 +92,8 @@ def results_context(
     ]
     match_result = matches_for_assessment(assessment, results=data, as_of=as_of)
     plan = plan_for_assessment(assessment, results=data, match_result=match_result)
+    peers = peers_for_firm(spec=spec, sector=assessment.sector, employees=assessment.employees,
+                           bands=data.scores.dimensions)
     overall = data.scores.overall
     return {
         "assessment": assessment,
@@ -100,9 +102,8 @@ def results_context(
         "results": data,
         "dimension_rows": dimension_rows,
         "priorities": priorities,
-        "chart": radar_chart(spec, data.scores.dimensions),
-        "peers": peers_for_firm(spec=spec, sector=assessment.sector,
-                                employees=assessment.employees, bands=data.scores.dimensions),
+        "chart": radar_chart(spec, data.scores.dimensions, **peers.on_chart()),
+        "peers": peers,
         "match_result": match_result,
         "plan": plan,
         "owner_summary": owner_summary(

@@ -75,7 +75,7 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_the_firm_sees_its_peers_median_and_quartiles(framework, client):
+def test_the_firm_sees_its_peers_median_and_quartiles(framework, client, artifacts_dir):
     _cohort(12, synthetic=5)
     firm, token = make_submitted({"vertical_integration": 5, "shop_floor_automation": 1},
                                  sector="22", employees=80, company_name="Buckeye Moulding")
@@ -84,7 +84,12 @@ def test_the_firm_sees_its_peers_median_and_quartiles(framework, client):
     assert peers.firms == 12 and peers.shown  # the five demo firms do not count
     open_link(client, token)
     page = client.get(url("results", firm)).content.decode()
-    table = pd.read_html(io.StringIO(page), attrs={"id": "peer-table"})[0].set_index("Dimension")
+    table = pd.read_html(io.StringIO(page), attrs={"id": "peer-table"})[0]
+    # A phone reads the position under the name (the column is hidden there): drop it.
+    table["Dimension"] = table["Dimension"].str.replace(
+        r" (above most peers|below most peers|among the middle half|too few peers rated it)$",
+        "", regex=True)
+    table = table.set_index("Dimension")
     vertical = table.loc["Vertical Integration"]
     assert (float(vertical["Peers' median"]), vertical["Middle half"]) == (2.5, "1.0 to 4.0")
     assert vertical["Where you stand"] == "above most peers"
@@ -93,14 +98,20 @@ def test_the_firm_sees_its_peers_median_and_quartiles(framework, client):
     assert automation["Where you stand"] == "below most peers"
     # Every peer marked it not applicable: no figures for it.
     assert table.loc["Facility Intelligence", "Peers' median"] == "–"
+    # The peers' median is the radar's dashed line, and the caption says so.
+    assert page.count('class="radar-comparison"') >= 1
+    assert "The dashed line is the median of 12 similar firms" in page
     line = " ".join(element_text(page, "peers-line").split())
     assert line.startswith("Against 12 firms of the same sector and size: above most peers in "
                            "Vertical Integration; below most peers in Shop Floor Automation;")
 
     report = client.get(url("report", firm))
     assert report.status_code == 200
-    text = " ".join(" ".join(pdf_pages(b"".join(report.streaming_content))).split())
+    content = b"".join(report.streaming_content)
+    (artifacts_dir / "report-peers.pdf").write_bytes(content)
+    text = " ".join(" ".join(pdf_pages(content)).split())
     assert "Against 12 firms of the same sector and size: above most peers in Vertical" in text
+    assert "The dashed line on the chart is the median of 12 similar firms." in text
 
 
 def test_below_the_minimum_the_firm_is_told_so(framework, client):
@@ -109,6 +120,7 @@ def test_below_the_minimum_the_firm_is_told_so(framework, client):
     open_link(client, token)
     page = client.get(url("results", firm)).content.decode()
     assert 'id="peer-table"' not in page
+    assert 'class="radar-comparison"' not in page
     message = " ".join(element_text(page, "peers-too-few").split())
     assert message.startswith(f"Only {MIN_PEERS - 1} firms of your sector and size "
                               "(medium (50-249) employees) have a submission that counts")

@@ -150,3 +150,27 @@ def test_objectives_and_cost_shares_are_kept_and_totalled(page, framework, artif
     assessment.refresh_from_db()
     assert assessment.objectives == ["productivity", "quality", "cost"]
     assert assessment.cost_profile == {"labour": 42, "materials": 25, "energy": 33}
+
+
+def test_peers_on_the_results_page_at_desktop_and_phone_widths(page, framework, artifacts_dir):
+    from tests.readiness.test_firm_peers import _cohort
+
+    _cohort(12)
+    assessment, token = make_submitted({"vertical_integration": 5, "shop_floor_automation": 1},
+                                       sector="22", employees=80, company_name="Buckeye")
+    page.goto(reverse("readiness:resume", kwargs={"token": token}))
+    page.goto(reverse("readiness:results", kwargs={"public_id": assessment.public_id}))
+    peers = page.locator("#peers")
+    expect(peers.locator("#peer-table")).to_contain_text("above most peers")
+    page.locator("#chart-heading").locator("xpath=..").screenshot(
+        path=str(artifacts_dir / "radar-peers-1280.png"))
+    peers.screenshot(path=str(artifacts_dir / "peers-1280.png"))
+    page.set_viewport_size(PHONE)
+    expect(page.locator(".radar-phone .radar-comparison")).to_be_visible()
+    peers.scroll_into_view_if_needed()
+    peers.screenshot(path=str(artifacts_dir / "peers-390.png"))
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    # The table fits the phone: nothing to scroll sideways inside it either.
+    table = page.locator("#peer-table")
+    assert table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
+    expect(table.locator("tbody tr").first).to_contain_text("above most peers")
