@@ -349,7 +349,9 @@ def report_fingerprint(context: dict[str, Any]) -> str:
         "targets": data.targets,
         "target_source": data.target_source,
         "peers_enough": data.peer_count >= 10,
-        "peers_line": context["peers"].summary_line if context.get("peers") else None,
+        "peers": ([context["peers"].firms] + [r.quartiles.as_dict() if r.quartiles else None
+                                              for r in context["peers"].rows]
+                  if context.get("peers") else None),
         "weights": data.weights,
         "priorities": [p.as_dict() for p in data.priorities],
         "matches": [[m.slug, m.relevance, m.reasons] for m in match_result.matches],
