@@ -55,7 +55,9 @@
     const attempt = pending && edits === saved ? pending : save();
     attempt.then((ok) => {
       if (ok && !dirty()) leave();
-      else if (window.confirm("Some of your changes on this page are not saved (see the message at the top). Leave anyway?")) leave();
+      else if (window.confirm(url
+        ? "Some of your changes on this page are not saved (see the message at the top). Leave anyway?"
+        : "What you entered on this page is not saved until you press the button at the bottom. Leave anyway?")) leave();
     });
   });
 
