@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.factories import make_assessment, open_link, profile_post, url
+from tests.factories import make_assessment, make_submitted, open_link, profile_post, url
 
 
 def _autosave(client, assessment, step: str, data: dict):
@@ -50,9 +50,16 @@ def test_objectives_are_saved_while_the_cost_shares_do_not_add_up_yet(framework,
 def test_autosave_needs_the_link_and_a_draft(framework, client):
     assessment, _token = make_assessment()
     response = _autosave(client, assessment, "profile", profile_post())
-    assert response.status_code in (403, 404)
+    assert response.status_code == 403
     assessment.refresh_from_db()
     assert assessment.employees == 45
+
+    submitted, token = make_submitted()
+    open_link(client, token)
+    response = _autosave(client, submitted, "profile", profile_post(employees="99"))
+    assert response.status_code == 409 and "read-only" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.employees == 45
 
 
 def test_without_javascript_the_page_shows_the_total_after_a_save(framework, client):
