@@ -84,7 +84,7 @@ def test_the_firm_sees_its_peers_median_and_quartiles(framework, client, artifac
     assert peers.firms == 12 and peers.shown  # the five demo firms do not count
     open_link(client, token)
     page = client.get(url("results", firm)).content.decode()
-    table = pd.read_html(io.StringIO(page), attrs={"id": "peer-table"})[0]
+    table = pd.read_html(io.StringIO(page), attrs={"id": "firm-peer-table"})[0]
     # A phone reads the position under the name (the column is hidden there): drop it.
     table["Dimension"] = table["Dimension"].str.replace(
         r" (above most peers|below most peers|among the middle half|too few peers rated it)$",
@@ -101,7 +101,7 @@ def test_the_firm_sees_its_peers_median_and_quartiles(framework, client, artifac
     # The peers' median is the radar's dashed line, and the caption says so.
     assert page.count('class="radar-comparison"') >= 1
     assert "The dashed line is the median of 12 similar firms" in page
-    line = " ".join(element_text(page, "peers-line").split())
+    line = " ".join(element_text(page, "firm-peers-line").split())
     assert line.startswith("Against 12 firms of the same sector and size: above most peers in "
                            "Vertical Integration; below most peers in Shop Floor Automation;")
 
@@ -119,9 +119,9 @@ def test_below_the_minimum_the_firm_is_told_so(framework, client):
     firm, token = make_submitted(sector="22", employees=80)
     open_link(client, token)
     page = client.get(url("results", firm)).content.decode()
-    assert 'id="peer-table"' not in page
+    assert 'id="firm-peer-table"' not in page
     assert 'class="radar-comparison"' not in page
-    message = " ".join(element_text(page, "peers-too-few").split())
+    message = " ".join(element_text(page, "firm-peers-too-few").split())
     assert message.startswith(f"Only {MIN_PEERS - 1} firms of your sector and size "
                               "(medium (50-249) employees) have a submission that counts")
     assert f"from {MIN_PEERS} firms" in message

@@ -166,8 +166,8 @@ def test_peers_on_the_results_page_at_desktop_and_phone_widths(page, framework, 
                                        sector="22", employees=80, company_name="Buckeye")
     page.goto(reverse("readiness:resume", kwargs={"token": token}))
     page.goto(reverse("readiness:results", kwargs={"public_id": assessment.public_id}))
-    peers = page.locator("#peers")
-    expect(peers.locator("#peer-table")).to_contain_text("above most peers")
+    peers = page.locator("#firm-peers")
+    expect(peers.locator("#firm-peer-table")).to_contain_text("above most peers")
     page.locator("#chart-heading").locator("xpath=..").screenshot(
         path=str(artifacts_dir / "radar-peers-1280.png"))
     peers.screenshot(path=str(artifacts_dir / "peers-1280.png"))
@@ -177,6 +177,6 @@ def test_peers_on_the_results_page_at_desktop_and_phone_widths(page, framework, 
     peers.screenshot(path=str(artifacts_dir / "peers-390.png"))
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     # The table fits the phone: nothing to scroll sideways inside it either.
-    table = page.locator("#peer-table")
+    table = page.locator("#firm-peer-table")
     assert table.evaluate("t => t.parentElement.scrollWidth - t.parentElement.clientWidth") <= 0
     expect(table.locator("tbody tr").first).to_contain_text("above most peers")
