@@ -39,6 +39,8 @@ class AssessmentResults:
     peer_count: int  # credible firms of the same sector and size band
     weights: dict[str, float]
     evidence: dict[str, str]
+    # The firm's peers' figures, read with the targets (one read of the benchmark table).
+    peers: FirmPeers | None = None
 
 
 def _weights_in_force() -> dict[str, float]:
@@ -163,14 +165,28 @@ class FirmPeers:
                     if key == self.size_band)
 
 
+def _benchmark_row(spec: FrameworkSpec, sector: str, employees: int
+                   ) -> tuple[str, int, dict[str, dict[str, int]], dict[str, dict[str, float]]]:
+    """The firm's cohort (size band), its credible firms, targets and quartiles: one read of the
+    precomputed table (kept per process)."""
+    size = benchmarks.size_band(employees)
+    firms, targets, quartiles = reference_get(BENCHMARKS_REFERENCE, _benchmark_table).get(
+        (spec.version, sector, size), (0, {}, {}))
+    return size, firms, targets, quartiles
+
+
 def peers_for_firm(*, spec: FrameworkSpec, sector: str, employees: int,
                    bands: Mapping[str, int | None]) -> FirmPeers:
     """The firm's peers (same sector and size band, credible submissions only, never synthetic
     firms) against its own bands, from the precomputed benchmark table: no request scans
     submissions."""
-    size = benchmarks.size_band(employees)
-    firms, _targets, stored = reference_get(BENCHMARKS_REFERENCE, _benchmark_table).get(
-        (spec.version, sector, size), (0, {}, {}))
+    size, firms, _targets, stored = _benchmark_row(spec, sector, employees)
+    return _firm_peers(spec, sector, size, firms, stored, bands)
+
+
+def _firm_peers(spec: FrameworkSpec, sector: str, size: str, firms: int,
+                stored: Mapping[str, Mapping[str, float]],
+                bands: Mapping[str, int | None]) -> FirmPeers:
     rows = []
     for key, dim in spec.dimensions.items():
         row = stored.get(key) if firms >= benchmarks.MIN_PEERS else None
@@ -195,9 +211,12 @@ def sector_targets(
     Read from the precomputed table (kept per process), so the cost does not grow with the
     number of firms.
     """
-    band = benchmarks.size_band(employees)
-    firms, peer_targets, _quartiles = reference_get(BENCHMARKS_REFERENCE, _benchmark_table).get(
-        (spec.version, sector, band), (0, {}, {}))
+    _size, firms, peer_targets, _quartiles = _benchmark_row(spec, sector, employees)
+    return (*_targets_from(spec, peer_targets), firms)
+
+
+def _targets_from(spec: FrameworkSpec, peer_targets: Mapping[str, Mapping[str, int]]
+                  ) -> tuple[dict[str, int], dict[str, str]]:
     targets: dict[str, int] = {}
     source: dict[str, str] = {}
     for key, dim in spec.dimensions.items():
@@ -208,7 +227,7 @@ def sector_targets(
         else:
             targets[key] = dim.default_target
             source[key] = "default"
-    return targets, source, firms
+    return targets, source
 
 
 def assessment_results(assessment: Assessment) -> AssessmentResults:
@@ -216,7 +235,9 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
     answers = list(answers_for(assessment))
     bands = {a.dimension_key: a.band for a in answers if a.dimension_key in spec.dimensions}
     scores = score(spec, bands)
-    targets, source, peer_count = sector_targets(spec, assessment.sector, assessment.employees)
+    size, peer_count, peer_targets, quartiles = _benchmark_row(spec, assessment.sector,
+                                                               assessment.employees)
+    targets, source = _targets_from(spec, peer_targets)
     weights = priority_weights()
     priorities = prioritise(
         spec,
@@ -235,4 +256,6 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
         peer_count=peer_count,
         weights=weights,
         evidence={a.dimension_key: a.evidence for a in answers},
+        peers=_firm_peers(spec, assessment.sector, size, peer_count, quartiles,
+                          scores.dimensions),
     )

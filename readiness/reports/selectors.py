@@ -92,8 +92,9 @@ def results_context(
     ]
     match_result = matches_for_assessment(assessment, results=data, as_of=as_of)
     plan = plan_for_assessment(assessment, results=data, match_result=match_result)
-    peers = peers_for_firm(spec=spec, sector=assessment.sector, employees=assessment.employees,
-                           bands=data.scores.dimensions)
+    peers = data.peers or peers_for_firm(spec=spec, sector=assessment.sector,
+                                         employees=assessment.employees,
+                                         bands=data.scores.dimensions)
     overall = data.scores.overall
     return {
         "assessment": assessment,
