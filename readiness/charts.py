@@ -33,6 +33,7 @@ class Axis:
     comparison_x: float | None = None
     comparison_y: float | None = None
     lines: tuple[str, ...] = ()
+    unknown: bool = False  # "don't know": a gap like "not applicable", labelled apart
     number: int = 0  # the spoke's number: a phone's chart labels spokes by number (a legend
     number_x: float = 0.0  # names them), as 16 names at 390 px would be 4 px text
     number_y: float = 0.0
@@ -130,14 +131,25 @@ def _fmt(point: tuple[float, float]) -> str:
     return f"{point[0]:.1f},{point[1]:.1f}"
 
 
+def _state(band: int | None, unknown: bool) -> str:
+    if band is not None:
+        return f"band {band}"
+    return "don't know" if unknown else "not applicable"
+
+
 def radar_chart(
     spec: FrameworkSpec,
-    bands: Mapping[str, int | None],
+    bands: Mapping[str, int | str | None],
     *,
     comparison: Mapping[str, float | None] | None = None,
     comparison_label: str | None = None,
 ) -> RadarChart:
     keys = spec.dimension_keys
+    # Only a band is drawn: "not applicable" (None) and "don't know" ("unknown") leave a gap on
+    # their spoke, never a point at 0 (user trial D8).
+    unknown = {k for k in keys if bands.get(k) == "unknown"}
+    bands = {k: v for k in keys
+             if isinstance(v := bands.get(k), int) and not isinstance(v, bool)}
     count = len(keys)
     axes = []
     for i, key in enumerate(keys):
@@ -153,7 +165,7 @@ def radar_chart(
         name = spec.dimensions[key].name
         nx, ny = _point(i, count, MAX_BAND + 0.55)
         axes.append(Axis(key, name, band, x, y, lx, ly, anchor, px, py, cx, cy,
-                         _wrap(name), i + 1, nx, ny))
+                         _wrap(name), key in unknown, i + 1, nx, ny))
     rings = tuple((band, _points([band] * count, count)) for band in range(1, MAX_BAND + 1))
     polygon = _points([float(bands.get(k) or 0) for k in keys], count)
     comparison_points = (
@@ -161,7 +173,7 @@ def radar_chart(
     )
     description = "; ".join(
         f"{spec.dimensions[k].name}: "
-        f"{'not applicable' if bands.get(k) is None else f'band {bands[k]}'}" for k in keys
+        f"{_state(bands.get(k), k in unknown)}" for k in keys
     )
     values = [None if bands.get(k) is None else float(bands[k]) for k in keys]
     before = ([None if comparison.get(k) is None else float(comparison[k]) for k in keys]
