@@ -45,7 +45,7 @@ urlpatterns = [
     path("admin/login/", login_throttle(admin.site.login)),
     path("admin/", admin.site.urls),
     path("programmes/", include("programmes.urls")),
-    path("api/v1/", include("programmes.api_urls")),
+    path("api/v1/", include("reports.api")),
     path("advisor/", include("advisors.urls")),
     path("", include((firm_sharing_urls, "sharing"))),
     path("", include("readiness.urls")),

@@ -30,7 +30,7 @@ from readiness.selectors import AssessmentResults, assessment_results, peers_for
 TOP_PRIORITIES = 5
 SUMMARY_COUNT = 3
 # Bump when the report's layout changes in a way that should replace stored PDFs.
-REPORT_LAYOUT_VERSION = 3
+REPORT_LAYOUT_VERSION = 4  # 3: the international view's pages (issue 15); 4: the peers' line
 # What the report shows of an advisor's note (see ``advisor_notes_for``).
 
 # Where a firm stands, in plain words, by the whole band of its overall score.
