@@ -84,16 +84,19 @@ def rate(work: Callable[[], object], seconds: float) -> float:
 def measure(rounds: int, seconds: float) -> dict[str, float]:
     from django.utils import timezone
 
-    from programmes.evaluation import evaluate, parse_evaluation
+    from programmes.evaluation import evaluate
     from programmes.international_selectors import _sweeps, international_for
     from programmes.selectors import programme_index_get
     from readiness.framework import CURRENT_VERSION, load_framework
     from readiness.prioritisation import prioritise
     from readiness.scoring import score
     from readiness.selectors import priority_weights, sector_targets
+    from reports.evaluate import evaluation_request
+    from reports.schemas import evaluation_body
 
     spec = load_framework(CURRENT_VERSION)
-    requests = [parse_evaluation(payload(i, list(spec.dimension_keys)), spec) for i in range(60)]
+    requests = [evaluation_request(evaluation_body(payload(i, list(spec.dimension_keys))))
+                for i in range(60)]
     wide = [dataclasses.replace(r, include=("international",)) for r in requests]
     names = {key: dim.name for key, dim in spec.dimensions.items()}
     today = timezone.localdate()

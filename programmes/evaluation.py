@@ -13,20 +13,20 @@ from typing import Any
 from django.utils import timezone
 
 from programmes.international_selectors import international_for
-from programmes.matching import FirmProfile
+from programmes.matching import FirmProfile, MatchResult, match
 from programmes.planning import build_plan
-from programmes.selectors import funding_offers, programme_match
+from programmes.selectors import funding_offers, programme_index_get, programme_match
 from programmes.usecases import currency_for, load_usecases
 from readiness.framework import CURRENT_VERSION, FrameworkSpec, load_framework
-from readiness.prioritisation import prioritise
-from readiness.scoring import score
+from readiness.prioritisation import Priority, prioritise
+from readiness.scoring import Band, Scores, score
 from readiness.selectors import priority_weights, sector_targets
 
 
 @dataclass(frozen=True)
 class EvaluationRequest:
     profile: FirmProfile
-    answers: dict[str, int | None]
+    answers: dict[str, Band]  # a band, None (not applicable) or "unknown" (don't know)
     objectives: list[str] = field(default_factory=list)
     cost_profile: dict[str, float] = field(default_factory=dict)
     as_of: datetime.date | None = None
@@ -39,11 +39,12 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
     near misses in other countries when ``elsewhere`` is False (the bulk table shows none)."""
     spec = spec or load_framework(CURRENT_VERSION)
     scores = score(spec, request.answers)
+    bands = scores.dimensions  # "don't know" as None: priorities and plans leave it out
     targets, _source, _peers = sector_targets(spec, request.profile.sector,
                                               request.profile.employees)
     priorities = prioritise(
         spec,
-        request.answers,
+        bands,
         objectives=request.objectives,
         cost_profile=request.cost_profile,
         targets=targets,
@@ -59,7 +60,7 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
     )
     plan = build_plan(
         load_usecases(),
-        bands=request.answers,
+        bands=bands,
         priorities=priorities,
         sector=request.profile.sector,
         currency=currency_for(request.profile.country, request.profile.turnover_currency),
@@ -80,3 +81,20 @@ def evaluate(request: EvaluationRequest, spec: FrameworkSpec | None = None, *,
             dimension_names={key: dim.name for key, dim in spec.dimensions.items()},
         ).as_list()
     return answer
+
+
+def evaluate_for_table(request: EvaluationRequest, spec: FrameworkSpec,
+                        names: dict[str, str], today: datetime.date
+                        ) -> tuple[Scores, list[Priority], MatchResult]:
+    """What ``evaluate`` computes that a row of the bulk table shows (same scores, priorities
+    and rankings; programme_match with ``elsewhere=False``, without the fit sentences)."""
+    scores = score(spec, request.answers)
+    targets, _source, _peers = sector_targets(spec, request.profile.sector,
+                                              request.profile.employees)
+    priorities = prioritise(spec, scores.dimensions, objectives=request.objectives,
+                            cost_profile=request.cost_profile, targets=targets,
+                            weights=priority_weights())
+    found = match(request.profile, scores, priorities,
+                  programmes=programme_index_get().candidates(request.profile.country),
+                  as_of=request.as_of or today, dimension_names=names, explain=False)
+    return scores, priorities, found

@@ -17,6 +17,7 @@ from programmes.selectors import (
     programme_record,
 )
 from readiness.framework import CURRENT_VERSION, load_framework
+from readiness.languages import language_active
 from readiness.reference import country_name, normalise_region, region_label
 
 PAGE_SIZE = 25
@@ -46,7 +47,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_get(slug=slug)
     if programme is None:
         raise Http404("No such programme.")
-    spec = load_framework(CURRENT_VERSION)
+    spec = load_framework(CURRENT_VERSION, language_active())
     names = [spec.dimensions[key].name for key in programme.dimensions if key in spec.dimensions]
     today = timezone.localdate()
     record = programme_record(programme)

@@ -21,6 +21,8 @@ from readiness.framework import RELEVANCE_MAX, FrameworkSpec
 from readiness.wording import join_words
 
 DEFAULT_WEIGHTS: dict[str, float] = {"gap": 0.4, "kpi": 0.3, "cost": 0.3}
+# A priority's parts before its rank is known: key, gap, kpi, cost, band, target, drivers.
+_Terms = tuple[str, float, float, float, int, int, tuple[str, ...], tuple[str, ...]]
 MAX_OBJECTIVES = 3
 
 
@@ -94,49 +96,61 @@ def prioritise(
     targets = targets or {}
     chosen = list(dict.fromkeys(objectives))
 
-    scored: list[tuple[float, int, Priority]] = []
+    w_gap, w_kpi, w_cost = w["gap"], w["kpi"], w["cost"]
+    by_objectives = _objective_terms(framework, tuple(chosen))
+    share_items = list(shares.items())
+    # Each priority is made once, with its rank, after the sort (ties keep the framework's order).
+    scored: list[tuple[float, int, _Terms]] = []
     for order, (key, dim) in enumerate(framework.dimensions.items()):
         band = bands.get(key)
         if band is None:
             continue
         target = int(targets.get(key, dim.default_target))
         gap = max(target - band, 0) / 5
-        kpi = (
-            sum(dim.objective_relevance[o] for o in chosen) / (len(chosen) * RELEVANCE_MAX)
-            if chosen
-            else 0.0
-        )
-        cost = sum(share * dim.cost_relevance[c] / RELEVANCE_MAX for c, share in shares.items())
-        impact = w["gap"] * gap + w["kpi"] * kpi + w["cost"] * cost
-        drivers_objectives = tuple(
-            sorted(
-                (o for o in chosen if dim.objective_relevance[o] >= 2),
-                key=lambda o: -dim.objective_relevance[o],
-            )
-        )
-        drivers_costs = tuple(
-            sorted(
-                (c for c in shares if dim.cost_relevance[c] >= 2),
-                key=lambda c: -(shares[c] * dim.cost_relevance[c]),
-            )
-        )
-        priority = Priority(
-            dimension=key,
-            rank=0,
-            impact=impact,
-            components=Components(gap=gap, kpi=kpi, cost=cost),
-            band=band,
-            target=target,
-            drivers_objectives=drivers_objectives,
-            drivers_costs=drivers_costs,
-        )
-        scored.append((impact, order, priority))
+        kpi, drivers_objectives = by_objectives[key]
+        cost_relevance = dim.cost_relevance
+        # sum() itself, not a running total: it compensates rounding (Python 3.12+).
+        cost = sum([share * cost_relevance[c] / RELEVANCE_MAX for c, share in share_items])
+        impact = w_gap * gap + w_kpi * kpi + w_cost * cost
+        strong_costs = [c for c, _share in share_items if cost_relevance[c] >= 2]
+        if len(strong_costs) > 1:
+            strong_costs.sort(key=lambda c: -(shares[c] * cost_relevance[c]))
+        drivers_costs = tuple(strong_costs)
+        scored.append((impact, order, (key, gap, kpi, cost, band, target, drivers_objectives,
+                                       drivers_costs)))
 
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [
-        Priority(**{**p.__dict__, "rank": rank})
-        for rank, (_, _, p) in enumerate(scored, start=1)
+        Priority(dimension=key, rank=rank, impact=impact,
+                 components=Components(gap=gap, kpi=kpi, cost=cost), band=band, target=target,
+                 drivers_objectives=drivers_objectives, drivers_costs=drivers_costs)
+        for rank, (impact, _, (key, gap, kpi, cost, band, target, drivers_objectives,
+                               drivers_costs)) in enumerate(scored, start=1)
     ]
+
+
+# Per chosen objectives: dimension -> (kpi term, objectives driving it). Both depend on the
+# framework and the choice only (at most a few hundred choices), not on the answers, so they are
+# worked out once per framework object and choice, and kept on the framework object (as
+# functools.cached_property keeps its values: in the instance's __dict__).
+_TERMS_ATTRIBUTE = "_objective_terms"
+ObjectiveTerms = dict[str, tuple[float, tuple[str, ...]]]
+
+
+def _objective_terms(framework: FrameworkSpec, chosen: tuple[str, ...]) -> ObjectiveTerms:
+    tables: dict[tuple[str, ...], ObjectiveTerms] = vars(framework).setdefault(
+        _TERMS_ATTRIBUTE, {})
+    table = tables.get(chosen)
+    if table is None:
+        table = {}
+        scale = len(chosen) * RELEVANCE_MAX
+        for key, dim in framework.dimensions.items():
+            relevance = dim.objective_relevance
+            kpi = sum(map(relevance.__getitem__, chosen)) / scale if chosen else 0.0
+            strong = sorted((o for o in chosen if relevance[o] >= 2), key=lambda o: -relevance[o])
+            table[key] = (kpi, tuple(strong))
+        tables[chosen] = table
+    return table
 
 
 def explain(framework: FrameworkSpec, priority: Priority) -> list[str]:

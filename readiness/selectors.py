@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from readiness.framework import FrameworkSpec
 from readiness.models import Answer, Assessment, BenchmarkCohort, PriorityWeights
 from readiness.prioritisation import Priority, normalise_weights, prioritise
 from readiness.reference_cache import BENCHMARKS_REFERENCE, WEIGHTS_REFERENCE, reference_get
-from readiness.scoring import Scores, score
+from readiness.scoring import Band, Scores, score
 from readiness.wording import join_words
 
 # Re-exported for the callers that read the rule from here.
@@ -39,6 +39,11 @@ class AssessmentResults:
     peer_count: int  # credible firms of the same sector and size band
     weights: dict[str, float]
     evidence: dict[str, str]
+    # What each answer rests on (EvidenceKind value or ""), by dimension (issue 16).
+    evidence_kinds: dict[str, str] = field(default_factory=dict)
+    verified: set[str] = field(default_factory=set)  # answers an advisor verified
+    own_answers: dict[str, Band] = field(default_factory=dict)  # the lead's, before agreement
+    agreed: frozenset[str] = frozenset()  # dimensions whose band the team agreed
     # The firm's peers' figures, read with the targets (one read of the benchmark table).
     peers: FirmPeers | None = None
 
@@ -233,8 +238,12 @@ def _targets_from(spec: FrameworkSpec, peer_targets: Mapping[str, Mapping[str, i
 def assessment_results(assessment: Assessment) -> AssessmentResults:
     spec = assessment.framework.spec
     answers = list(answers_for(assessment))
-    bands = {a.dimension_key: a.band for a in answers if a.dimension_key in spec.dimensions}
-    scores = score(spec, bands)
+    own = {a.dimension_key: a.value for a in answers if a.dimension_key in spec.dimensions}
+    # Where the team agreed a band after comparing everyone's (issue 16), that band counts.
+    agreed = {a.dimension_key: a.value for a in assessment.agreed_bands.all()
+              if a.dimension_key in spec.dimensions}
+    scores = score(spec, own | agreed)
+    bands = scores.dimensions  # "don't know" as None: priorities leave it out like N/A
     size, peer_count, peer_targets, quartiles = _benchmark_row(spec, assessment.sector,
                                                                assessment.employees)
     targets, source = _targets_from(spec, peer_targets)
@@ -256,6 +265,10 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
         peer_count=peer_count,
         weights=weights,
         evidence={a.dimension_key: a.evidence for a in answers},
+        evidence_kinds={a.dimension_key: a.evidence_kind for a in answers},
+        verified={a.dimension_key for a in answers if a.verified_at is not None},
+        own_answers=own,
+        agreed=frozenset(agreed),
         peers=_firm_peers(spec, assessment.sector, size, peer_count, quartiles,
                           scores.dimensions),
     )

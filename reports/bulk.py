@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
+from programmes.evaluation import evaluate_for_table
 from readiness.framework import CURRENT_VERSION, FrameworkSpec, load_framework
-from reports.evaluate import evaluation_run
+from readiness.reference_cache import reference_pinned
+from reports.evaluate import evaluation_request
 from reports.schemas import InputError, evaluation_body
 
 COMPANY_COLUMNS = ("company_name", "country", "region", "employees", "turnover",
                    "turnover_currency", "sector")
 NOT_APPLICABLE = {"na", "n/a", "null", "none", "not applicable"}
-DONT_KNOW = {"unknown", "don't know", "dont know"}
+DONT_KNOW = {"unknown", "dk", "don't know", "dont know", "?"}
 
 
 def _cell_number(value: Any, kind: type) -> Any:
@@ -34,7 +38,7 @@ def _cell_number(value: Any, kind: type) -> Any:
 
 
 def _band(value: Any) -> Any:
-    text = str(value).strip().lower()
+    text = str(value).strip().lower().replace("’", "'")
     if text in NOT_APPLICABLE:
         return None
     if text in DONT_KNOW:
@@ -81,37 +85,43 @@ def table_columns(spec: FrameworkSpec) -> list[str]:
 def evaluate_rows(
     rows: list[dict[str, Any]], spec: FrameworkSpec | None = None, *, first_line: int = 2
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """One result row per good input row, and one message per bad row naming its line."""
+    """One result row per good input row, and one message per bad row naming its line.
+
+    The rows are evaluated as the API does, against one copy of the reference data (read at the
+    first row) and without what the table does not show: the plan, the fit sentences and the
+    programmes of other countries."""
     spec = spec or load_framework(CURRENT_VERSION)
     known = set(table_columns(spec))
+    names = {key: dim.name for key, dim in spec.dimensions.items()}
+    today = timezone.localdate()
     results: list[dict[str, Any]] = []
     problems: list[str] = []
-    for offset, row in enumerate(rows):
-        line = first_line + offset
-        unknown = sorted(str(k) for k in row if str(k).strip() not in known)
-        try:
-            if unknown:
-                raise InputError({name: ["Unknown column."] for name in unknown})
-            body = evaluation_body(payload_from_row(row, spec))
-        except InputError as error:
-            detail = "; ".join(f"{field}: {' '.join(messages)}"
-                               for field, messages in error.errors.items())
-            problems.append(f"line {line}: {detail}")
-            continue
-        answer = evaluation_run(body, elsewhere=False)
-        scores = answer["scores"]
-        results.append({
-            "line": line,
-            "company_name": row.get("company_name", ""),
-            "overall": scores["overall"],
-            "percent": scores["percent"],
-            "top_priorities": ";".join(p["dimension"] for p in answer["priorities"][:3]),
-            "matches": ";".join(m["programme"] for m in answer["matches"]),
-            "best_match_relevance": answer["matches"][0]["relevance"] if answer["matches"]
-            else None,
-            "near_misses_in_country": ";".join(
-                n["programme"] for n in answer["near_misses"]
-                if all(b["code"] != "country" for b in n["blockers"])
-            ),
-        })
+    with reference_pinned():
+        for offset, row in enumerate(rows):
+            line = first_line + offset
+            unknown = sorted(str(k) for k in row if str(k).strip() not in known)
+            try:
+                if unknown:
+                    raise InputError({name: ["Unknown column."] for name in unknown})
+                body = evaluation_body(payload_from_row(row, spec))
+            except InputError as error:
+                detail = "; ".join(f"{field}: {' '.join(messages)}"
+                                   for field, messages in error.errors.items())
+                problems.append(f"line {line}: {detail}")
+                continue
+            scores, priorities, found = evaluate_for_table(evaluation_request(body), spec,
+                                                           names, today)
+            results.append({
+                "line": line,
+                "company_name": row.get("company_name", ""),
+                "overall": scores.overall,
+                "percent": scores.percent,
+                "top_priorities": ";".join(p.dimension for p in priorities[:3]),
+                "matches": ";".join(m.slug for m in found.matches),
+                "best_match_relevance": found.matches[0].relevance if found.matches else None,
+                "near_misses_in_country": ";".join(
+                    n.slug for n in found.near_misses_here
+                    if all(b.code != "country" for b in n.blockers)
+                ),
+            })
     return results, problems

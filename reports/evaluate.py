@@ -19,12 +19,9 @@ def evaluation_request(body: EvaluateRequest) -> EvaluationRequest:
     """The pipeline's input from a checked body."""
     company = body.company
     turnover = company.turnover
-    answers = {
-        # "Don't know" is left out of every mean like "not applicable"; until the engine
-        # counts it apart (DESIGN §7), it is passed on as not applicable.
-        key: None if band == "unknown" else band
-        for key, band in body.answers_given().items()
-    }
+    # "unknown" (don't know) goes through as such: the engine leaves it out of every mean and
+    # counts it apart from "not applicable" (DESIGN §3).
+    answers = dict(body.answers_given())
     return EvaluationRequest(
         profile=FirmProfile(
             country=company.country,

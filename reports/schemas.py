@@ -317,6 +317,9 @@ class Scores(BaseModel):
     blocks: dict[str, float | None]
     overall: float | None
     percent: float | None
+    unknown: list[str] = Field(default_factory=list,
+                               description="Dimensions answered \"unknown\" (don't know): left "
+                                           "out of every mean, like not applicable")
 
 
 class Components(BaseModel):

@@ -179,10 +179,12 @@ def test_results_page_queries_pinned_and_fewer_once_its_body_is_kept(framework):
     kept = count_queries(lambda: client.get(path))
     # Kept: the holder's page only (session, assessment, sharing panel's organisations and
     # shares, referrals, the previous assessment for progress). Drawn: that and the
-    # body's seven reads (answers, targets, weights, institution names, programmes and their
-    # kinds, the plan's funding offers; none kept per process inside the test's transaction).
+    # body's eight reads (answers, the team's agreed bands, invited colleagues for the
+    # confidence, targets, weights, institution names, programmes and their kinds; none kept
+    # per process inside the test's transaction). The plan's funding offers come with the
+    # programme records, without a query of their own.
     assert kept == 6
-    assert drawn - kept == 7
+    assert drawn - kept == 8
 
 
 def unmasked(page: str) -> str:

@@ -15,6 +15,10 @@ class Command(BaseCommand):
         "Evaluate a firm from a JSON file (or - for stdin) and print the API's JSON; or, with "
         "--csv/--xlsx, evaluate one firm a row and write a results table."
     )
+    # The system checks import every URLconf and view (WeasyPrint among them: over a second);
+    # evaluating reads the database and the reference data only. `manage.py check` still runs
+    # them, as do the server and the deploy.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", help="JSON body as for POST /api/v1/evaluate, "

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('readiness', '0009_benchmark_cohort'),
+        ('readiness', '0014_answer_verified'),
     ]
 
     operations = [
