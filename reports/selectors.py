@@ -27,6 +27,7 @@ from readiness.framework import BandSpec, BlockSpec, DimensionSpec, FrameworkSpe
 from readiness.models import Assessment
 from readiness.prioritisation import Priority, explain
 from readiness.scoring import Scores
+from readiness.selectors import FirmPeers, peers_for_firm
 from readiness.team_selectors import profile_confidence
 from reports.pipeline import Evaluation, evaluation_for_assessment
 
@@ -34,7 +35,7 @@ from reports.pipeline import Evaluation, evaluation_for_assessment
 TOP_PRIORITIES = 5
 SUMMARY_COUNT = 3
 # Bump when the report's layout changes in a way that should replace stored PDFs.
-REPORT_LAYOUT_VERSION = 3  # 3: the international view's pages (issue 15)
+REPORT_LAYOUT_VERSION = 4  # 3: the international view's pages (issue 15); 4: the peers' line
 # What the report shows of an advisor's note (see ``advisor_notes_for``).
 
 # What an answer rests on, as the results table and the PDF say it (issue 16).
@@ -112,7 +113,8 @@ class ResultsContext:
     confidence: Confidence  # how sure the profile is (issue 16)
     dimension_rows: tuple[DimensionRow, ...]
     priorities: tuple[PriorityRow, ...]
-    chart: RadarChart  # the profile chart
+    chart: RadarChart  # the profile chart (the peers' median dashed, where there are figures)
+    peers: FirmPeers  # the firm's peers' medians and quartiles (issue 13)
     match_result: MatchResult
     plan: Plan
     owner_summary: list[str]
@@ -157,6 +159,8 @@ def results_context(
             source=data.target_source[p.dimension])
         for p in data.priorities[:TOP_PRIORITIES]
     ]
+    peers = peers_for_firm(spec=spec, sector=assessment.sector,
+                           employees=assessment.employees, bands=data.scores.dimensions)
     overall = data.scores.overall
     return ResultsContext(
         confidence=profile_confidence(assessment=assessment, results=data),
@@ -166,11 +170,12 @@ def results_context(
         results=data,
         dimension_rows=tuple(dimension_rows),
         priorities=tuple(priorities),
-        chart=radar_chart(spec, data.scores.dimensions),
+        chart=radar_chart(spec, data.scores.dimensions, **peers.on_chart()),
+        peers=peers,
         match_result=data.match_result,
         plan=data.plan,
         owner_summary=owner_summary(
-            firm_name=assessment.company_name, plan=data.plan,
+            firm_name=assessment.company_name, plan=data.plan, matches=data.match_result.matches,
             standing=STANDING[int(overall)] if overall is not None else None),
         block_rows=tuple((b, data.scores.blocks[b.key],
                           [(spec.pillars[p], data.scores.pillars[p]) for p in b.pillars])
@@ -447,6 +452,9 @@ def report_fingerprint(context: ReportContext) -> str:
         "targets": data.targets,
         "target_source": data.target_source,
         "peers_enough": data.peer_count >= 10,
+        "peers": ([context.peers.firms] + [r.quartiles.as_dict() if r.quartiles else None
+                                           for r in context.peers.rows]
+                  if context.peers else None),
         "weights": data.weights,
         "priorities": [p.as_dict() for p in data.priorities],
         "matches": [[m.slug, m.relevance, m.reasons] for m in match_result.matches],

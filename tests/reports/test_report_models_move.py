@@ -12,8 +12,8 @@ from django.utils import timezone
 from reports.models import ReportBundle, StoredReport
 from tests.factories import make_submitted
 
-BEFORE = [("reports", None), ("readiness", "0014_answer_verified")]
-AFTER = [("readiness", "0015_move_report_models")]
+BEFORE = [("reports", None), ("readiness", "0015_benchmark_cohort_quartiles")]
+AFTER = [("readiness", "0016_move_report_models")]
 
 
 def migrate(targets):

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('readiness', '0014_answer_verified'),
+        ('readiness', '0015_benchmark_cohort_quartiles'),
         ('reports', '0001_move_report_models'),
     ]
 
