@@ -220,6 +220,16 @@ def sector_targets(
     return (*_targets_from(spec, peer_targets), firms)
 
 
+def sector_targets_and_peers(
+    *, spec: FrameworkSpec, sector: str, employees: int, bands: Mapping[str, int | None]
+) -> tuple[dict[str, int], dict[str, str], int, FirmPeers]:
+    """``sector_targets`` and ``peers_for_firm`` from one read of the benchmark table (the
+    results page shows both)."""
+    size, firms, peer_targets, quartiles = _benchmark_row(spec, sector, employees)
+    return (*_targets_from(spec, peer_targets), firms,
+            _firm_peers(spec, sector, size, firms, quartiles, bands))
+
+
 def _targets_from(spec: FrameworkSpec, peer_targets: Mapping[str, Mapping[str, int]]
                   ) -> tuple[dict[str, int], dict[str, str]]:
     targets: dict[str, int] = {}

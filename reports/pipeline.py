@@ -30,7 +30,13 @@ from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
 from readiness.prioritisation import Priority, prioritise
 from readiness.scoring import Band, Scores, score
-from readiness.selectors import answers_for, priority_weights, sector_targets
+from readiness.selectors import (
+    FirmPeers,
+    answers_for,
+    priority_weights,
+    sector_targets,
+    sector_targets_and_peers,
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,8 @@ class Evaluation:
     verified: set[str] = field(default_factory=set)
     own_answers: dict[str, Band] = field(default_factory=dict)
     agreed: frozenset[str] = frozenset()
+    # The firm's peers' medians and quartiles (asked for with ``with_peers``: the results page).
+    peers: FirmPeers | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The answer of ``POST /api/v1/evaluate`` and ``manage.py evaluate`` (DESIGN §7)."""
@@ -77,16 +85,24 @@ class Evaluation:
 def _ranked(
     spec: FrameworkSpec, profile: FirmProfile, answers: Mapping[str, Band],
     objectives: Sequence[str], cost_profile: Mapping[str, float] | None,
-) -> tuple[Scores, dict[str, int], dict[str, str], int, dict[str, float], list[Priority]]:
-    """The first steps of every evaluation: scores, the sector's targets, the weights in force,
-    and the priorities ranked by them."""
+    with_peers: bool = False,
+) -> tuple[Scores, dict[str, int], dict[str, str], int, dict[str, float], list[Priority],
+           FirmPeers | None]:
+    """The first steps of every evaluation: scores, the sector's targets (and the firm's peers,
+    from the same read, when asked), the weights in force, and the priorities ranked by them."""
     scores = score(spec, answers)
-    targets, source, peer_count = sector_targets(spec, profile.sector, profile.employees)
+    peers = None
+    if with_peers:
+        targets, source, peer_count, peers = sector_targets_and_peers(
+            spec=spec, sector=profile.sector, employees=profile.employees,
+            bands=scores.dimensions)
+    else:
+        targets, source, peer_count = sector_targets(spec, profile.sector, profile.employees)
     weights = priority_weights()
     # "Don't know" counts as None here: priorities (and plans) leave it out like N/A.
     priorities = prioritise(spec, scores.dimensions, objectives=objectives,
                             cost_profile=cost_profile, targets=targets, weights=weights)
-    return scores, targets, source, peer_count, weights, priorities
+    return scores, targets, source, peer_count, weights, priorities, peers
 
 
 def evaluation_run(
@@ -101,6 +117,7 @@ def evaluation_run(
     evidence: Mapping[str, str] | None = None,
     elsewhere: bool = True,
     include: Sequence[str] = (),
+    with_peers: bool = False,
 ) -> Evaluation:
     """Evaluate one firm from checked input (answers, objectives and cost categories known to
     ``spec``). Stores nothing. ``as_of`` (default today) dates the programmes' status;
@@ -108,8 +125,8 @@ def evaluation_run(
     near misses in other countries are left out (the bulk table shows none); with
     "international" in ``include`` the six countries' view is added."""
     as_of = as_of or timezone.localdate()
-    scores, targets, source, peer_count, weights, priorities = _ranked(
-        spec, profile, answers, objectives, cost_profile)
+    scores, targets, source, peer_count, weights, priorities, peers = _ranked(
+        spec, profile, answers, objectives, cost_profile, with_peers)
     dimension_names = {key: dim.name for key, dim in spec.dimensions.items()}
     match_result = programme_match(
         profile=profile, scores=scores, priorities=priorities,
@@ -132,7 +149,7 @@ def evaluation_run(
         spec=spec, profile=profile, scores=scores, targets=targets, target_source=source,
         peer_count=peer_count, weights=weights, priorities=priorities,
         match_result=match_result, plan=plan, evidence=dict(evidence or {}),
-        international=international,
+        international=international, peers=peers,
     )
 
 
@@ -157,6 +174,7 @@ def evaluation_for_assessment(
         plan_targets={k: v for k, v in (assessment.plan_targets or {}).items()
                       if k in spec.dimensions and isinstance(v, int)},
         evidence={a.dimension_key: a.evidence for a in answers},
+        with_peers=True,
     )
     return replace(
         evaluation,
@@ -180,7 +198,7 @@ def evaluation_for_table(
     """What a row of the bulk table shows of ``evaluation_run``: the same scores, priorities and
     rankings in the firm's country, without the plan, the fit sentences or other countries
     (bench/engine.py measures the bulk rate this buys)."""
-    scores, _targets, _source, _peers, _weights, priorities = _ranked(
+    scores, _targets, _source, _count, _weights, priorities, _peers = _ranked(
         spec, profile, answers, objectives, cost_profile)
     found = match(profile, scores, priorities,
                   programmes=programme_index_get().candidates(profile.country),

@@ -159,8 +159,9 @@ def results_context(
             source=data.target_source[p.dimension])
         for p in data.priorities[:TOP_PRIORITIES]
     ]
-    peers = peers_for_firm(spec=spec, sector=assessment.sector,
-                           employees=assessment.employees, bands=data.scores.dimensions)
+    peers = data.peers or peers_for_firm(spec=spec, sector=assessment.sector,
+                                         employees=assessment.employees,
+                                         bands=data.scores.dimensions)
     overall = data.scores.overall
     return ResultsContext(
         confidence=profile_confidence(assessment=assessment, results=data),
