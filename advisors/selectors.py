@@ -23,12 +23,33 @@ from advisors.cohorts import (
 from advisors.impact import FirmJourney
 from advisors.kpi import Award, ServedFirm
 from advisors.models import Action, Organisation, Referral, Share
-from programmes.matching import check_eligibility
+from advisors.policy import (
+    COVERAGE_FROM,
+    PolicyFirm,
+    StatusCheck,
+    Transfer,
+    blocker_decomposition,
+    blockers_frame,
+    coverage_frame,
+    coverage_over_time,
+    data_freshness,
+    firm_classes,
+    freshness_frame,
+    gap_frames,
+    months_between,
+    need_offer_gap,
+    policy_transfer,
+    top_priorities,
+    transfer_frame,
+)
+from programmes.matching import FirmProfile, check_eligibility
+from programmes.models import Programme
 from programmes.selectors import profile_of, programme_records
 from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
 from readiness.reference import region_label, sector_label
-from readiness.selectors import credible_submissions
+from readiness.selectors import credible_submissions, priority_weights, sector_targets
+from readiness.services import framework_current
 
 CASELOAD_SORTS = {
     "shared": "shared_at",
@@ -466,3 +487,112 @@ def monthly_kpi_inputs(organisation: Organisation | None, start: datetime.date,
             support_kinds=tuple(sorted(kinds.get(firm_id, ()))),
             score_change=latest[2] - rows[-2][2] if reassessed_now else None))
     return served, awards
+
+
+# The policy lens (issue 15 item 3) -------------------------------------------------------------
+
+
+def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
+    """Each assessed firm once (its latest submission) with its profile and top priorities, in
+    one query: credible submissions of real firms, or with ``demo`` the labelled synthetic demo
+    cohort (shared with the demo organisations) and nothing else."""
+    framework = framework_current()
+    spec = framework.spec
+    if demo:
+        assessments = Assessment.objects.filter(
+            status=Assessment.Status.SUBMITTED, is_synthetic=True, framework=framework,
+            shares__organisation__is_synthetic=True)
+    else:
+        assessments = credible_submissions(framework_version=spec.version)
+    rows = (assessments.order_by("firm_id", "-submitted_at", "-pk")
+            .values_list("firm_id", "country", "region", "employees", "sector", "turnover",
+                         "turnover_currency", "scores", "objectives", "cost_profile"))
+    weights = priority_weights()
+    targets_of: dict[tuple[str, int], dict[str, int]] = {}
+    firms: list[PolicyFirm] = []
+    last = None
+    for (firm_id, country, region, employees, sector, turnover, currency, scores, objectives,
+         cost_profile) in rows.iterator(chunk_size=5000):
+        if firm_id == last:
+            continue  # an older submission of the same firm
+        last = firm_id
+        band = size_band(employees)
+        if (sector, band) not in targets_of:
+            targets_of[(sector, band)] = sector_targets(spec, sector, employees)[0]
+        firms.append(PolicyFirm(
+            firm_id=firm_id,
+            profile=FirmProfile(country=country, region=region or "", employees=employees,
+                                sector=sector, turnover=turnover,
+                                turnover_currency=currency or ""),
+            top_priorities=top_priorities(
+                spec, (scores or {}).get("dimensions") or {}, objectives=objectives or [],
+                cost_profile=cost_profile or {}, targets=targets_of[(sector, band)],
+                weights=weights)))
+    return firms
+
+
+def programme_status_checks() -> dict[str, list[StatusCheck]]:
+    """Every status confirmed from a source that a programme's history records, by programme
+    (one query): the status timeline the lens reads month by month."""
+    checks: dict[str, set[StatusCheck]] = defaultdict(set)
+    for slug, status, checked_on in (Programme.history.filter(status_checked_on__isnull=False)
+                                     .exclude(status="unknown")
+                                     .values_list("slug", "status", "status_checked_on")
+                                     .distinct()):
+        checks[slug].add(StatusCheck(status, checked_on))
+    return {slug: sorted(found, key=lambda c: c.checked_on) for slug, found in checks.items()}
+
+
+def programme_sources() -> list[dict[str, Any]]:
+    """Each programme's sources and dates as the lens's exports cite them (one query)."""
+    rows = []
+    for values in Programme.objects.order_by("country", "name").values(
+            "slug", "name", "country", "status", "status_checked_on", "status_source",
+            "source_title", "source_url", "facts_as_of", "sources"):
+        status_source = values.pop("status_source") or {}
+        read = [s.get("read_on") for s in values.pop("sources") or [] if isinstance(s, dict)]
+        rows.append({**values,
+                     "status_source": status_source.get("title", ""),
+                     "status_source_url": status_source.get("url", ""),
+                     "sources_read": len(read),
+                     "latest_source_read_on": max((r for r in read if r), default="")})
+    return rows
+
+
+@dataclass(frozen=True)
+class PolicyLens:
+    """Every table of the policy lens, suppressed, with the sources they rest on."""
+
+    day: datetime.date
+    demo: bool
+    firms: int
+    source: str
+    target: str
+    tables: dict[str, pd.DataFrame]
+    transfer: Transfer
+    unknown: list[tuple[str, str, str]]  # slug, name, country of programmes of unknown status
+
+
+def policy_lens(*, day: datetime.date, demo: bool = False, source: str = "US",
+                target: str = "GB") -> PolicyLens:
+    """The policy lens on ``day`` (coverage runs monthly from 2018 to it): a few queries (the
+    firms, the status history, the sources; the programme index when not already in hand),
+    whatever the number of firms and programmes."""
+    firms = policy_firms(demo=demo)
+    records = programme_records()
+    checks = programme_status_checks()
+    classes = firm_classes(firms, records, day=day)
+    months = months_between(COVERAGE_FROM, day)
+    places, by_dimension = gap_frames(need_offer_gap(classes, records, day=day), day=day)
+    transfer = policy_transfer(firms, records, source=source, target=target, day=day)
+    tables = {
+        "coverage": coverage_frame(coverage_over_time(classes, records, checks, months)),
+        "blockers": blockers_frame(blocker_decomposition(classes, records, day=day), day=day),
+        "gap": places,
+        "gap by priority": by_dimension,
+        "transfer": transfer_frame(transfer),
+        "freshness": freshness_frame(data_freshness(records, day=day), day=day),
+        "sources": pd.DataFrame(programme_sources()),
+    }
+    unknown = [(r.slug, r.name, r.country) for r in records if r.status == "unknown"]
+    return PolicyLens(day, demo, len(firms), source, target, tables, transfer, unknown)

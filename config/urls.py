@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from advisors.urls import firm_urlpatterns as firm_sharing_urls
+from advisors.views import policy as advisor_policy
 from config.ratelimit import login_throttle
 
 
@@ -45,6 +46,7 @@ urlpatterns = [
     path("admin/login/", login_throttle(admin.site.login)),
     path("admin/", admin.site.urls),
     path("programmes/", include("programmes.urls")),
+    path("api/v1/statistics", advisor_policy.statistics, name="statistics"),
     path("api/v1/", include("programmes.api_urls")),
     path("advisor/", include("advisors.urls")),
     path("", include((firm_sharing_urls, "sharing"))),
