@@ -37,8 +37,7 @@ from programmes.matching import (
     date_blockers,
     status_on,
 )
-from readiness.framework import FrameworkSpec
-from readiness.prioritisation import prioritise
+from readiness.prioritisation import TopDimensions
 
 # Coverage over time starts here (the note's period: the North West pilot opened in 2019).
 COVERAGE_FROM = datetime.date(2018, 1, 1)
@@ -74,17 +73,18 @@ class StatusCheck:
     checked_on: datetime.date
 
 
-def top_priorities(spec: FrameworkSpec, bands: Mapping[str, int | None], *,
+def top_priorities(ranker: TopDimensions, bands: Mapping[str, object], *,
                    objectives: Sequence[str], cost_profile: Mapping[str, float],
-                   targets: Mapping[str, int], weights: Mapping[str, float]) -> tuple[str, ...]:
+                   targets: Mapping[str, int]) -> tuple[str, ...]:
     """The dimensions a firm's results list as its top priorities (readiness.prioritisation),
-    as matching counts them: the first ``TOP_PRIORITIES`` with some impact."""
-    ranked = prioritise(
-        spec, {k: v for k, v in bands.items() if isinstance(v, int)},
+    as matching counts them: the first ``TOP_PRIORITIES`` with some impact. Dimensions not
+    rated (not applicable, or "don't know") are not prioritised."""
+    spec = ranker.framework
+    return ranker.top(
+        {k: v for k, v in bands.items() if isinstance(v, int) and not isinstance(v, bool)},
         objectives=[o for o in objectives if o in spec.objective_keys],
         cost_profile={k: v for k, v in cost_profile.items() if k in spec.cost_keys},
-        targets=targets, weights=weights)
-    return tuple(p.dimension for p in ranked if p.impact > 0)[:TOP_PRIORITIES]
+        targets=targets, limit=TOP_PRIORITIES)
 
 
 # Folding firms into classes --------------------------------------------------------------------
@@ -125,8 +125,9 @@ class Thresholds:
         if turnover is not None:
             limits = self.turnover.get(currency, ())
             turnover = _representative(turnover, limits, Decimal(1)) if limits else Decimal(0)
-        return dataclasses.replace(
-            profile, employees=int(_representative(profile.employees, self.employees, 1)),
+        return FirmProfile(
+            country=profile.country, region=profile.region, sector=profile.sector,
+            employees=int(_representative(profile.employees, self.employees, 1)),
             turnover=turnover, turnover_currency=currency)
 
 
@@ -254,32 +255,42 @@ def coverage_over_time(classes: Sequence[FirmClass], records: Sequence[Programme
     """Per month, country, region and kind of support: how many of the assessed firms had at
     least one open offer of that kind, and how many had only offers of unknown status."""
     by_slug = {r.slug: r for r in records}
-    kinds = sorted({k for r in records for k in _support_kinds(r)})
+    kinds_of = {r.slug: _support_kinds(r) for r in records}
+    kinds = sorted({k for found in kinds_of.values() for k in found})
     # Classes with the same place and the same programmes open to them on their rules count
-    # alike every month: group them once.
-    groups: dict[tuple[str, str, frozenset[str]], int] = Counter()
+    # alike every month: group them once, with their programmes by kind.
+    sizes: Counter[tuple[str, str, frozenset[str]]] = Counter()
     for firm_class in classes:
         place = (firm_class.profile.country, firm_class.profile.region)
-        groups[(*place, frozenset(firm_class.eligible_on_rules()))] += firm_class.size
+        sizes[(*place, frozenset(firm_class.eligible_on_rules()))] += firm_class.size
+    groups = [(country, region, size,
+               [(kind, [s for s in slugs if kind in kinds_of[s]]) for kind in kinds])
+              for (country, region, slugs), size in sizes.items()]
     totals: Counter[tuple[str, str]] = Counter()
-    for (country, region, _slugs), size in groups.items():
+    for country, region, size, _by_kind in groups:
         totals[(country, region)] += size
     cells = []
     for month in months:
-        state_memo: dict[tuple[str, str, str], str] = {}
+        # Only a programme with statuses of its own per region answers differently by region.
+        memo: dict[tuple[str, str, str], str] = {}
+        in_force = {slug: record_on(record, checks.get(slug, ()), month)
+                    for slug, record in by_slug.items()}
 
-        def state(slug: str, country: str, region: str, month: datetime.date = month) -> str:
-            key = (slug, country, region)
-            if key not in state_memo:
-                record = record_on(by_slug[slug], checks.get(slug, ()), month)
-                state_memo[key] = offer_state(record, country, region, month)
-            return state_memo[key]
+        def state(slug: str, country: str, region: str, month: datetime.date = month,
+                  memo: dict = memo, in_force: dict = in_force) -> str:
+            record = in_force[slug]
+            key = (slug, country, region) if record.regional_status else (slug, country, "")
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = offer_state(record, country, region, month)
+            return found
 
         counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-        for (country, region, slugs), size in groups.items():
-            for kind in kinds:
-                states = {state(s, country, region) for s in slugs
-                          if kind in _support_kinds(by_slug[s])}
+        for country, region, size, by_kind in groups:
+            for kind, slugs in by_kind:
+                if not slugs:
+                    continue
+                states = {state(s, country, region) for s in slugs}
                 if OPEN in states:
                     counts[(country, region, kind)][0] += size
                 elif UNKNOWN in states:

@@ -47,6 +47,7 @@ from programmes.models import Programme
 from programmes.selectors import profile_of, programme_records
 from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
+from readiness.prioritisation import TopDimensions
 from readiness.reference import region_label, sector_label
 from readiness.selectors import credible_submissions, priority_weights, sector_targets
 from readiness.services import framework_current
@@ -506,12 +507,13 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
         assessments = credible_submissions(framework_version=spec.version)
     rows = (assessments.order_by("firm_id", "-submitted_at", "-pk")
             .values_list("firm_id", "country", "region", "employees", "sector", "turnover",
-                         "turnover_currency", "scores", "objectives", "cost_profile"))
-    weights = priority_weights()
+                         "turnover_currency", "scores__dimensions", "objectives",
+                         "cost_profile"))
+    ranker = TopDimensions(spec, priority_weights())
     targets_of: dict[tuple[str, int], dict[str, int]] = {}
     firms: list[PolicyFirm] = []
     last = None
-    for (firm_id, country, region, employees, sector, turnover, currency, scores, objectives,
+    for (firm_id, country, region, employees, sector, turnover, currency, bands, objectives,
          cost_profile) in rows.iterator(chunk_size=5000):
         if firm_id == last:
             continue  # an older submission of the same firm
@@ -525,9 +527,8 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
                                 sector=sector, turnover=turnover,
                                 turnover_currency=currency or ""),
             top_priorities=top_priorities(
-                spec, (scores or {}).get("dimensions") or {}, objectives=objectives or [],
-                cost_profile=cost_profile or {}, targets=targets_of[(sector, band)],
-                weights=weights)))
+                ranker, bands or {}, objectives=objectives or [],
+                cost_profile=cost_profile or {}, targets=targets_of[(sector, band)])))
     return firms
 
 

@@ -100,14 +100,9 @@ def prioritise(
         if band is None:
             continue
         target = int(targets.get(key, dim.default_target))
-        gap = max(target - band, 0) / 5
-        kpi = (
-            sum(dim.objective_relevance[o] for o in chosen) / (len(chosen) * RELEVANCE_MAX)
-            if chosen
-            else 0.0
-        )
-        cost = sum(share * dim.cost_relevance[c] / RELEVANCE_MAX for c, share in shares.items())
-        impact = w["gap"] * gap + w["kpi"] * kpi + w["cost"] * cost
+        components = _components(dim, band, target, chosen, shares)
+        gap, kpi, cost = components.gap, components.kpi, components.cost
+        impact = _impact(w, components)
         drivers_objectives = tuple(
             sorted(
                 (o for o in chosen if dim.objective_relevance[o] >= 2),
@@ -137,6 +132,63 @@ def prioritise(
         Priority(**{**p.__dict__, "rank": rank})
         for rank, (_, _, p) in enumerate(scored, start=1)
     ]
+
+
+def _components(dim: Any, band: int, target: int, chosen: Sequence[str],
+                shares: Mapping[str, float]) -> Components:
+    """The three terms of a dimension's impact (the formula of the module docstring)."""
+    gap = max(target - band, 0) / 5
+    kpi = (
+        sum(dim.objective_relevance[o] for o in chosen) / (len(chosen) * RELEVANCE_MAX)
+        if chosen
+        else 0.0
+    )
+    cost = sum(share * dim.cost_relevance[c] / RELEVANCE_MAX for c, share in shares.items())
+    return Components(gap=gap, kpi=kpi, cost=cost)
+
+
+def _impact(w: Mapping[str, float], c: Components) -> float:
+    return w["gap"] * c.gap + w["kpi"] * c.kpi + w["cost"] * c.cost
+
+
+class TopDimensions:
+    """The first dimensions ``prioritise`` would rank, for many firms at once (the policy lens
+    asks it of every assessed firm): the same formula, each impact computed once per distinct
+    band, target, objectives and cost profile, and none of the explanations."""
+
+    def __init__(self, framework: FrameworkSpec, weights: Mapping[str, float] | None = None):
+        self.framework = framework
+        self.dimensions = list(framework.dimensions.items())
+        self.w = normalise_weights(weights)
+        self._impacts: dict[tuple, float] = {}
+        self._shares: dict[tuple, tuple[tuple[str, float], ...]] = {}
+
+    def top(self, bands: Mapping[str, int | None], *, objectives: Sequence[str] = (),
+            cost_profile: Mapping[str, float] | None = None,
+            targets: Mapping[str, int] | None = None, limit: int = 4) -> tuple[str, ...]:
+        """Keys of the ``limit`` highest-ranked dimensions with some impact, first first."""
+        chosen = tuple(dict.fromkeys(objectives))
+        raw = tuple((cost_profile or {}).items())  # in its order, as prioritise adds them
+        shares = self._shares.get(raw)
+        if shares is None:
+            shares = self._shares[raw] = tuple(cost_shares(dict(raw)).items())
+        targets = targets or {}
+        scored = []
+        for order, (key, dim) in enumerate(self.dimensions):
+            band = bands.get(key)
+            if band is None:
+                continue
+            target = int(targets.get(key, dim.default_target))
+            # The objectives' relevances are whole numbers: their sum is the same in any order.
+            memo_key = (order, band, target, frozenset(chosen), shares)
+            impact = self._impacts.get(memo_key)
+            if impact is None:
+                impact = self._impacts[memo_key] = _impact(
+                    self.w, _components(dim, band, target, chosen, dict(shares)))
+            if impact > 0:
+                scored.append((-impact, order, key))
+        scored.sort()
+        return tuple(key for _impact_, _order, key in scored[:limit])
 
 
 def explain(framework: FrameworkSpec, priority: Priority) -> list[str]:

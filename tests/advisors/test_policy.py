@@ -28,6 +28,7 @@ from advisors.policy import (
 )
 from programmes.matching import FirmProfile, ProgrammeRecord, check_eligibility
 from programmes.sme_rules import SectorLimit, SmeRule
+from readiness.prioritisation import TopDimensions
 
 DAY = datetime.date(2026, 11, 30)
 
@@ -204,8 +205,8 @@ def test_the_gap_counts_priorities_no_open_offer_works_on():
 def test_top_priorities_leave_out_what_was_not_rated(spec):
     bands = dict.fromkeys(spec.dimension_keys, 1) | {"vertical_integration": None,
                                                      "shop_floor_automation": "unknown"}
-    top = top_priorities(spec, bands, objectives=["productivity", "nonsense"], cost_profile={},
-                         targets={}, weights={"gap": 0.4, "kpi": 0.3, "cost": 0.3})
+    top = top_priorities(TopDimensions(spec), bands, objectives=["productivity", "nonsense"],
+                         cost_profile={"energy": 40, "nonsense": 60}, targets={})
     assert len(top) == 4
     assert "vertical_integration" not in top and "shop_floor_automation" not in top
 
