@@ -175,12 +175,13 @@ def offer_state(record: ProgrammeRecord, country: str, region: str, day: datetim
 
 
 def months_between(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    """The first day of each month from ``start``'s to ``end``'s."""
+    """The day each month is seen on: its first day from ``start``'s month, and ``end`` itself
+    for the last (a status confirmed this month counts for this month)."""
     months, day = [], start.replace(day=1)
-    while day <= end:
+    while day < end.replace(day=1):
         months.append(day)
         day = (day + datetime.timedelta(days=32)).replace(day=1)
-    return months
+    return [*months, end]
 
 
 # The classes of firms --------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def test_coverage_counts_open_offers_by_region_and_month_and_unknown_apart():
     firms = many(12) + many(11, 100, region="London") + many(4, 200, region="Scotland")
     classes = firm_classes(firms, [pilot, unchecked], day=DAY)
     months = [datetime.date(2019, 1, 1), datetime.date(2019, 6, 1), datetime.date(2025, 7, 1),
-              DAY.replace(day=1)]
+              DAY]
     cells = {(c.month, c.region, c.kind): c
              for c in coverage_over_time(classes, [pilot, unchecked], {}, months)}
 
@@ -148,7 +148,9 @@ def test_coverage_counts_open_offers_by_region_and_month_and_unknown_apart():
 def test_months_run_from_the_first_month_to_the_day():
     months = months_between(datetime.date(2018, 1, 1), datetime.date(2018, 3, 15))
     assert months == [datetime.date(2018, 1, 1), datetime.date(2018, 2, 1),
-                      datetime.date(2018, 3, 1)]
+                      datetime.date(2018, 3, 15)]
+    assert months_between(datetime.date(2018, 1, 1), datetime.date(2018, 1, 1)) == [
+        datetime.date(2018, 1, 1)]
 
 
 # Blocker decomposition -------------------------------------------------------------------------
