@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -131,7 +132,7 @@ class Thresholds:
             turnover=turnover, turnover_currency=currency)
 
 
-def _representative(value, limits: Sequence, step):
+def _representative[N: (int, Decimal)](value: N, limits: Sequence[N], step: N) -> N:
     """The same value for every number that compares alike with each limit (<, = or >)."""
     if not limits:
         return step
@@ -143,7 +144,9 @@ def _representative(value, limits: Sequence, step):
     if i == len(limits):
         return limits[-1] + step
     low, high = limits[i - 1], limits[i]
-    return low + step if isinstance(value, int) else (low + high) / 2
+    if isinstance(value, int):
+        return low + step
+    return (low + high) / 2
 
 
 # The programme as it stood on a day ------------------------------------------------------------
@@ -278,7 +281,8 @@ def coverage_over_time(classes: Sequence[FirmClass], records: Sequence[Programme
                     for slug, record in by_slug.items()}
 
         def state(slug: str, country: str, region: str, month: datetime.date = month,
-                  memo: dict = memo, in_force: dict = in_force) -> str:
+                  memo: dict[tuple[str, str, str], str] = memo,
+                  in_force: dict[str, ProgrammeRecord] = in_force) -> str:
             record = in_force[slug]
             key = (slug, country, region) if record.regional_status else (slug, country, "")
             found = memo.get(key)
@@ -386,7 +390,7 @@ def need_offer_gap(classes: Sequence[FirmClass], records: Sequence[ProgrammeReco
                    *, day: datetime.date) -> list[GapRow]:
     by_slug = {r.slug: r for r in records}
     memo: dict[tuple[str, str, str], str] = {}
-    acc: dict[tuple[str, str], dict] = {}
+    acc: dict[tuple[str, str], dict[str, Any]] = {}
     for firm_class in classes:
         country, region = firm_class.profile.country, firm_class.profile.region
         offers: dict[str, list[ProgrammeRecord]] = {OPEN: [], UNKNOWN: []}

@@ -160,8 +160,8 @@ class TopDimensions:
         self.framework = framework
         self.dimensions = list(framework.dimensions.items())
         self.w = normalise_weights(weights)
-        self._impacts: dict[tuple, float] = {}
-        self._shares: dict[tuple, tuple[tuple[str, float], ...]] = {}
+        self._impacts: dict[tuple[Any, ...], float] = {}
+        self._shares: dict[tuple[Any, ...], tuple[tuple[str, float], ...]] = {}
 
     def top(self, bands: Mapping[str, int | None], *, objectives: Sequence[str] = (),
             cost_profile: Mapping[str, float] | None = None,

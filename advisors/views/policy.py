@@ -49,7 +49,8 @@ def _region(country: str, region: str) -> str:
 
 
 def _lens(request: HttpRequest) -> tuple[PolicyLensForm, dict, selectors.PolicyLens]:
-    form = PolicyLensForm(request.GET or None)
+    form = PolicyLensForm(request.GET or None,
+                          initial={**PolicyLensForm.DEFAULTS, "as_of": timezone.localdate()})
     chosen = form.choices()
     lens = selectors.policy_lens(day=chosen["as_of"], demo=chosen["cohort"] == "demo",
                                  source=chosen["source"], target=chosen["target"])
@@ -99,6 +100,7 @@ def policy_page(request: MemberRequest) -> HttpResponse:
     blockers = tables["blockers"][tables["blockers"]["country"] == country]
     gap = tables["gap"][tables["gap"]["country"] == country].copy()
     gap["region"] = [_region(country, r) for r in gap["region"]]
+    gap["share_first_priority_without"] = [_percent(v) for v in gap["share_first_priority_without"]]
     by_priority = tables["gap by priority"]
     by_priority = by_priority[(by_priority["country"] == country) & ~by_priority["suppressed"]]
     worst = (by_priority.assign(region=[_region(country, r) for r in by_priority["region"]],
@@ -120,7 +122,7 @@ def policy_page(request: MemberRequest) -> HttpResponse:
                       for row in tables["freshness"].to_dict("records")],
         "freshness_columns": freshness_columns,
         "query": request.GET.urlencode(), "about": ABOUT,
-        "exports": [(slug, name) for slug, name in TABLES.items()],
+        "exports": list(TABLES.items()),
     })
 
 

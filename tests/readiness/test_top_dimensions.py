@@ -13,7 +13,7 @@ BAND = st.one_of(st.none(), st.integers(0, 5))
 
 
 @settings(max_examples=300)
-@given(bands=st.fixed_dictionaries({k: BAND for k in SPEC.dimension_keys}),
+@given(bands=st.fixed_dictionaries(dict.fromkeys(SPEC.dimension_keys, BAND)),
        objectives=st.lists(st.sampled_from(SPEC.objective_keys), max_size=3),
        costs=st.dictionaries(st.sampled_from(SPEC.cost_keys), st.integers(0, 100), max_size=6),
        targets=st.dictionaries(st.sampled_from(SPEC.dimension_keys), st.integers(0, 5)),
