@@ -38,7 +38,6 @@ from programmes.matching import (
     date_blockers,
     status_on,
 )
-from readiness.prioritisation import TopDimensions
 
 # Coverage over time starts here (the note's period: the North West pilot opened in 2019).
 COVERAGE_FROM = datetime.date(2018, 1, 1)
@@ -72,20 +71,6 @@ class StatusCheck:
 
     status: str
     checked_on: datetime.date
-
-
-def top_priorities(ranker: TopDimensions, bands: Mapping[str, object], *,
-                   objectives: Sequence[str], cost_profile: Mapping[str, float],
-                   targets: Mapping[str, int]) -> tuple[str, ...]:
-    """The dimensions a firm's results list as its top priorities (readiness.prioritisation),
-    as matching counts them: the first ``TOP_PRIORITIES`` with some impact. Dimensions not
-    rated (not applicable, or "don't know") are not prioritised."""
-    spec = ranker.framework
-    return ranker.top(
-        {k: v for k, v in bands.items() if isinstance(v, int) and not isinstance(v, bool)},
-        objectives=[o for o in objectives if o in spec.objective_keys],
-        cost_profile={k: v for k, v in cost_profile.items() if k in spec.cost_keys},
-        targets=targets, limit=TOP_PRIORITIES)
 
 
 # Folding firms into classes --------------------------------------------------------------------

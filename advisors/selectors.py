@@ -39,10 +39,9 @@ from advisors.policy import (
     months_between,
     need_offer_gap,
     policy_transfer,
-    top_priorities,
     transfer_frame,
 )
-from programmes.matching import FirmProfile, check_eligibility
+from programmes.matching import TOP_PRIORITIES, FirmProfile, check_eligibility
 from programmes.models import Programme
 from programmes.selectors import profile_of, programme_records
 from readiness.framework import FrameworkSpec
@@ -526,9 +525,10 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
             profile=FirmProfile(country=country, region=region or "", employees=employees,
                                 sector=sector, turnover=turnover,
                                 turnover_currency=currency or ""),
-            top_priorities=top_priorities(
-                ranker, bands or {}, objectives=objectives or [],
-                cost_profile=cost_profile or {}, targets=targets_of[(sector, band)])))
+            top_priorities=ranker.top(bands or {}, objectives=objectives or (),
+                                      cost_profile=cost_profile,
+                                      targets=targets_of[(sector, band)],
+                                      limit=TOP_PRIORITIES)))
     return firms
 
 

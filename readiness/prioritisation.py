@@ -154,36 +154,43 @@ def _impact(w: Mapping[str, float], c: Components) -> float:
 class TopDimensions:
     """The first dimensions ``prioritise`` would rank, for many firms at once (the policy lens
     asks it of every assessed firm): the same formula, each impact computed once per distinct
-    band, target, objectives and cost profile, and none of the explanations."""
+    band, target, objectives and cost profile, and none of the explanations. What
+    ``prioritise`` would refuse is left out, as the results page does before calling it:
+    objectives and cost categories the framework does not know, and answers that are not a band
+    (not applicable, "don't know")."""
 
     def __init__(self, framework: FrameworkSpec, weights: Mapping[str, float] | None = None):
         self.framework = framework
         self.dimensions = list(framework.dimensions.items())
         self.w = normalise_weights(weights)
-        self._impacts: dict[tuple[Any, ...], float] = {}
+        self._objectives = frozenset(framework.objective_keys)
+        self._costs = frozenset(framework.cost_keys)
+        # (objectives, cost shares) -> {(dimension order, band, target): impact}
+        self._impacts: dict[tuple[Any, ...], dict[tuple[int, int, int], float]] = {}
         self._shares: dict[tuple[Any, ...], tuple[tuple[str, float], ...]] = {}
 
-    def top(self, bands: Mapping[str, int | None], *, objectives: Sequence[str] = (),
+    def top(self, bands: Mapping[str, object], *, objectives: Sequence[str] = (),
             cost_profile: Mapping[str, float] | None = None,
             targets: Mapping[str, int] | None = None, limit: int = 4) -> tuple[str, ...]:
         """Keys of the ``limit`` highest-ranked dimensions with some impact, first first."""
-        chosen = tuple(dict.fromkeys(objectives))
+        chosen = tuple(o for o in dict.fromkeys(objectives) if o in self._objectives)
         raw = tuple((cost_profile or {}).items())  # in its order, as prioritise adds them
         shares = self._shares.get(raw)
         if shares is None:
-            shares = self._shares[raw] = tuple(cost_shares(dict(raw)).items())
+            shares = self._shares[raw] = tuple(cost_shares(
+                {k: v for k, v in raw if k in self._costs}).items())
+        # The objectives' relevances are whole numbers: their sum is the same in any order.
+        impacts = self._impacts.setdefault((frozenset(chosen), shares), {})
         targets = targets or {}
         scored = []
         for order, (key, dim) in enumerate(self.dimensions):
             band = bands.get(key)
-            if band is None:
+            if type(band) is not int:  # not applicable, "don't know" (and never a bool)
                 continue
             target = int(targets.get(key, dim.default_target))
-            # The objectives' relevances are whole numbers: their sum is the same in any order.
-            memo_key = (order, band, target, frozenset(chosen), shares)
-            impact = self._impacts.get(memo_key)
+            impact = impacts.get((order, band, target))
             if impact is None:
-                impact = self._impacts[memo_key] = _impact(
+                impact = impacts[(order, band, target)] = _impact(
                     self.w, _components(dim, band, target, chosen, dict(shares)))
             if impact > 0:
                 scored.append((-impact, order, key))

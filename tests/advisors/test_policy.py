@@ -24,7 +24,6 @@ from advisors.policy import (
     offer_state,
     policy_transfer,
     record_on,
-    top_priorities,
 )
 from programmes.matching import FirmProfile, ProgrammeRecord, check_eligibility
 from programmes.sme_rules import SectorLimit, SmeRule
@@ -207,8 +206,8 @@ def test_the_gap_counts_priorities_no_open_offer_works_on():
 def test_top_priorities_leave_out_what_was_not_rated(spec):
     bands = dict.fromkeys(spec.dimension_keys, 1) | {"vertical_integration": None,
                                                      "shop_floor_automation": "unknown"}
-    top = top_priorities(TopDimensions(spec), bands, objectives=["productivity", "nonsense"],
-                         cost_profile={"energy": 40, "nonsense": 60}, targets={})
+    top = TopDimensions(spec).top(bands, objectives=["productivity", "nonsense"],
+                                  cost_profile={"energy": 40, "nonsense": 60}, targets={})
     assert len(top) == 4
     assert "vertical_integration" not in top and "shop_floor_automation" not in top
 
