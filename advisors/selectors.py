@@ -572,6 +572,7 @@ class PolicyLens:
     tables: dict[str, pd.DataFrame]
     transfer: Transfer
     unknown: list[tuple[str, str, str]]  # slug, name, country of programmes of unknown status
+    computed_at: datetime.datetime | None = None
 
 
 def policy_lens(*, day: datetime.date, demo: bool = False, source: str = "US",
@@ -596,4 +597,5 @@ def policy_lens(*, day: datetime.date, demo: bool = False, source: str = "US",
         "sources": pd.DataFrame(programme_sources()),
     }
     unknown = [(r.slug, r.name, r.country) for r in records if r.status == "unknown"]
-    return PolicyLens(day, demo, len(firms), source, target, tables, transfer, unknown)
+    return PolicyLens(day, demo, len(firms), source, target, tables, transfer, unknown,
+                      timezone.now())
