@@ -80,11 +80,20 @@ def coverage_table(frame: pd.DataFrame, *, country: str, kind: str, day: datetim
     months = [f"{year}-01" for year in range(COVERAGE_FROM.year, day.year + 1)]
     if day.strftime("%Y-%m") not in months:
         months.append(day.strftime("%Y-%m"))
-    chosen = frame[(frame["country"] == country) & (frame["kind"] == kind)
-                   & (frame["month"].isin(months))]
+    chosen = frame[(frame["country"] == country) & (frame["kind"] == kind)]
+    every_month = sorted(chosen["month"].unique())
     rows = []
     for region, cells in chosen.groupby("region", sort=True):
         by_month = {row.month: row for row in cells.itertuples(index=False)}
+        # A line of every month (2 px each, 0 % at the bottom); suppressed months break it.
+        lines, line = [], []
+        for x, month in enumerate(every_month):
+            row = by_month.get(month)
+            if row is None or row.suppressed:
+                lines, line = ([*lines, line] if line else lines), []
+                continue
+            line.append(f"{x * 2},{22 - 20 * row.share_with_open_offer:.1f}")
+        lines = [" ".join(points) for points in ([*lines, line] if line else lines)]
         values = []
         for month in months:
             row = by_month.get(month)
@@ -96,8 +105,8 @@ def coverage_table(frame: pd.DataFrame, *, country: str, kind: str, day: datetim
                                "title": f"{int(row.with_open_offer)} of {int(row.firms)} firms; "
                                         f"{int(row.only_unknown_status)} only with offers of "
                                         "unknown status", "suppressed": False})
-        rows.append({"region": _region(country, region), "values": values})
-    return {"months": months, "rows": rows}
+        rows.append({"region": _region(country, region), "values": values, "lines": lines})
+    return {"months": months, "rows": rows, "width": max(len(every_month) * 2, 2)}
 
 
 @require_GET

@@ -53,7 +53,8 @@ def test_a_programme_manager_reads_the_policy_lens(page, office, artifacts_dir):
     expect(page.locator("#policy-summary")).to_contain_text("15 assessed firms")
     coverage = page.locator("#coverage-table")
     north_west = coverage.locator("tr", has_text="North West")
-    expect(north_west.locator("td").first).to_have_text("0 %")  # January 2018: not yet open
+    expect(north_west.locator("td").nth(1)).to_have_text("0 %")  # January 2018: not yet open
+    expect(north_west.locator("svg polyline")).to_have_count(1)
     expect(north_west.locator("td").last).to_have_text("100 %")
     expect(coverage.locator("tr", has_text="Scotland").locator("td").last).to_have_text(
         "suppressed")
