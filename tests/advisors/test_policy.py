@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,11 +20,13 @@ from advisors.policy import (
     coverage_over_time,
     data_freshness,
     firm_classes,
+    gap_frames,
     months_between,
     need_offer_gap,
     offer_state,
     policy_transfer,
     record_on,
+    transfer_frame,
 )
 from programmes.matching import FirmProfile, ProgrammeRecord, check_eligibility
 from programmes.sme_rules import SectorLimit, SmeRule
@@ -247,3 +250,22 @@ def test_freshness_sorts_records_by_status_and_age_of_check():
     assert rows["unknown"].buckets[FRESHNESS_BUCKETS[3]] == 1
     assert rows["closed"].buckets[FRESHNESS_BUCKETS[1]] == 1
     assert [r.status for r in data_freshness(records, day=DAY)] == ["open", "closed", "unknown"]
+
+
+def test_gap_and_transfer_tables_suppress_each_small_group_on_its_own():
+    skills = programme("skills", kinds=("training",), dimensions=(
+        "workforce_learning_development",))
+    firms = (many(10, 0, top=("workforce_learning_development",))
+             + many(3, 100, top=("shop_floor_automation", "workforce_learning_development")))
+    places, by_dimension = gap_frames(
+        need_offer_gap(firm_classes(firms, [skills], day=DAY), [skills], day=DAY), day=DAY)
+    (north_west,) = places.to_dict("records")
+    assert (north_west["firms"], north_west["first_priority_without_open_offer"]) == (13, 3)
+    cells = {r["dimension"]: r for r in by_dimension.to_dict("records")}
+    assert cells["workforce_learning_development"]["firms_with_it_as_top_priority"] == 13
+    assert cells["shop_floor_automation"]["suppressed"]
+    assert pd.isna(cells["shop_floor_automation"]["without_open_offer"])
+
+    few = policy_transfer(many(9), [skills], source="GB", target="GB", day=DAY)
+    frame = transfer_frame(few)
+    assert frame["suppressed"].all() and frame["firms"].isna().all()
