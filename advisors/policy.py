@@ -447,10 +447,12 @@ def transferred(record: ProgrammeRecord, target: str, *, nationally: bool) -> Pr
                                regional_status=())
 
 
-def policy_transfer(firms: Iterable[PolicyFirm], records: Sequence[ProgrammeRecord], *,
+def policy_transfer(classes: Sequence[FirmClass], records: Sequence[ProgrammeRecord], *,
                     source: str, target: str, day: datetime.date) -> Transfer:
     """How many of ``target``'s assessed firms would have an open offer of each kind under
-    ``source``'s programmes, against what they have under their own."""
+    ``source``'s programmes, against what they have under their own. ``classes`` are those of
+    ``firm_classes`` over ``records``: a transferred programme keeps its limits, so the same
+    classes hold for it."""
     own = [r for r in records if not r.is_tool
            and (target in r.eligible_countries or (not r.eligible_countries
                                                    and r.country == target))]
@@ -460,16 +462,20 @@ def policy_transfer(firms: Iterable[PolicyFirm], records: Sequence[ProgrammeReco
     regional = [r for r in theirs if r.eligible_regions]
     as_national = [transferred(r, target, nationally=True) for r in national]
     as_rolled_out = as_national + [transferred(r, target, nationally=True) for r in regional]
-    firms = [f for f in firms if f.profile.country.upper() == target]
+    here = [c for c in classes if c.profile.country.upper() == target]
+    firms = sum(c.size for c in here)
     kinds = sorted({k for r in own + theirs for k in _support_kinds(r)})
 
-    def served(group: Sequence[ProgrammeRecord]) -> Counter[str]:
-        classes = firm_classes(firms, group, day=day)
+    def served(group: Sequence[ProgrammeRecord], *, moved: bool) -> Counter[str]:
         counts: Counter[str] = Counter()
-        for firm_class in classes:
+        for firm_class in here:
             open_kinds: set[str] = set()
             for record in group:
-                if firm_class.rule_codes[record.slug]:
+                if moved:
+                    codes = {b.code for b in check_eligibility(firm_class.profile, record, day)[0]}
+                    if codes - DATE_CODES:
+                        continue
+                elif firm_class.rule_codes.get(record.slug):
                     continue
                 if offer_state(record, target, firm_class.profile.region, day) == OPEN:
                     open_kinds.update(_support_kinds(record))
@@ -477,9 +483,10 @@ def policy_transfer(firms: Iterable[PolicyFirm], records: Sequence[ProgrammeReco
                 counts[kind] += firm_class.size
         return counts
 
-    home, abroad, rolled = served(own), served(as_national), served(as_rolled_out)
-    rows = [TransferRow(kind, len(firms), home[kind], abroad[kind], rolled[kind])
-            for kind in kinds]
+    home = served(own, moved=False)
+    abroad = served(as_national, moved=True)
+    rolled = served(as_rolled_out, moved=True)
+    rows = [TransferRow(kind, firms, home[kind], abroad[kind], rolled[kind]) for kind in kinds]
     return Transfer(source, target, day, rows, [r.slug for r in national],
                     [r.slug for r in regional])
 

@@ -586,7 +586,7 @@ def policy_lens(*, day: datetime.date, demo: bool = False, source: str = "US",
     classes = firm_classes(firms, records, day=day)
     months = months_between(COVERAGE_FROM, day)
     places, by_dimension = gap_frames(need_offer_gap(classes, records, day=day), day=day)
-    transfer = policy_transfer(firms, records, source=source, target=target, day=day)
+    transfer = policy_transfer(classes, records, source=source, target=target, day=day)
     tables = {
         "coverage": coverage_frame(coverage_over_time(classes, records, checks, months)),
         "blockers": blockers_frame(blocker_decomposition(classes, records, day=day), day=day),

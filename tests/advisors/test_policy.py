@@ -225,8 +225,9 @@ def test_another_countrys_national_programme_serves_every_region():
     pilot = programme("pilot", eligible_regions=("North West",))
     firms = many(10) + many(10, 100, region="London") + many(5, 200, region="London",
                                                               employees=800)
-    transfer = policy_transfer(firms, [mep, us_regional, pilot], source="US", target="GB",
-                               day=DAY)
+    records = [mep, us_regional, pilot]
+    transfer = policy_transfer(firm_classes(firms, records, day=DAY), records, source="US",
+                               target="GB", day=DAY)
     rows = {r.kind: r for r in transfer.rows}
     assert rows["advice"].firms == 25
     assert rows["advice"].served_at_home == 10  # the North West pilot only
@@ -266,6 +267,7 @@ def test_gap_and_transfer_tables_suppress_each_small_group_on_its_own():
     assert cells["shop_floor_automation"]["suppressed"]
     assert pd.isna(cells["shop_floor_automation"]["without_open_offer"])
 
-    few = policy_transfer(many(9), [skills], source="GB", target="GB", day=DAY)
+    few = policy_transfer(firm_classes(many(9), [skills], day=DAY), [skills], source="GB",
+                          target="GB", day=DAY)
     frame = transfer_frame(few)
     assert frame["suppressed"].all() and frame["firms"].isna().all()
