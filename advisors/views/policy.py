@@ -86,14 +86,14 @@ def coverage_table(frame: pd.DataFrame, *, country: str, kind: str, day: datetim
     for region, cells in chosen.groupby("region", sort=True):
         by_month = {row.month: row for row in cells.itertuples(index=False)}
         # A line of every month (2 px each, 0 % at the bottom); suppressed months break it.
-        lines, line = [], []
+        segments: list[list[str]] = [[]]
         for x, month in enumerate(every_month):
             row = by_month.get(month)
             if row is None or row.suppressed:
-                lines, line = ([*lines, line] if line else lines), []
+                segments.append([])
                 continue
-            line.append(f"{x * 2},{22 - 20 * row.share_with_open_offer:.1f}")
-        lines = [" ".join(points) for points in ([*lines, line] if line else lines)]
+            segments[-1].append(f"{x * 2},{22 - 20 * row.share_with_open_offer:.1f}")
+        lines = [" ".join(points) for points in segments if points]
         values = []
         for month in months:
             row = by_month.get(month)
