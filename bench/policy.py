@@ -53,6 +53,8 @@ def main() -> int:
     os.environ["DATABASE_URL"] = (stack.with_database(args.database_url, DB_NAME) if args.reuse
                                   else stack.postgres_recreate(args.database_url, DB_NAME))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Building the cohort updates 100,000 rows at once: more than a request's statement timeout.
+    os.environ.setdefault("DJANGO_DB_STATEMENT_TIMEOUT_MS", "900000")
     import django
 
     django.setup()
@@ -71,6 +73,7 @@ def main() -> int:
             call_command("load_framework", verbosity=0)
             call_command("load_programmes", verbosity=0)
             load_demo_cohort(args.size)
+        if Assessment.objects.filter(is_synthetic=True).exists():
             Assessment.objects.update(is_synthetic=False,
                                       contact_email_verified_at=timezone.now())
             with connection.cursor() as cursor:
