@@ -390,16 +390,24 @@ def need_offer_gap(classes: Sequence[FirmClass], records: Sequence[ProgrammeReco
                 offers[state].append(record)
         row = acc.setdefault((country, region), {"firms": 0, "first": 0, "any": 0,
                                                  "unknown": 0, "dims": defaultdict(lambda: [0, 0])})
+        # Whether an open offer (or one of unknown status) works on a dimension: the same for
+        # every firm of the class, so asked once a dimension.
+        covered: dict[str, bool] = {}
+        maybe: dict[str, bool] = {}
         for firm in firm_class.firms:
             top = firm.top_priorities[:TOP_PRIORITIES]
             if not top:
                 continue
             row["firms"] += 1
-            uncovered = [d for d in top if not any(_works_on(r, d) for r in offers[OPEN])]
+            for d in top:
+                if d not in covered:
+                    covered[d] = any(_works_on(r, d) for r in offers[OPEN])
+            uncovered = [d for d in top if not covered[d]]
             if top[0] in uncovered:
                 row["first"] += 1
-                if any(_works_on(r, top[0]) for r in offers[UNKNOWN]):
-                    row["unknown"] += 1
+                if top[0] not in maybe:
+                    maybe[top[0]] = any(_works_on(r, top[0]) for r in offers[UNKNOWN])
+                row["unknown"] += maybe[top[0]]
             if uncovered:
                 row["any"] += 1
             for dimension in top:

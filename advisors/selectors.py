@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import pandas as pd
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -504,13 +505,16 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
             shares__organisation__is_synthetic=True)
     else:
         assessments = credible_submissions(framework_version=spec.version)
-    rows = (assessments.order_by("firm_id", "-submitted_at", "-pk")
-            .values_list("firm_id", "country", "region", "employees", "sector", "turnover",
-                         "turnover_currency", "scores__dimensions", "objectives",
-                         "cost_profile"))
+    latest = assessments.order_by("firm_id", "-submitted_at", "-pk")
+    if connection.features.can_distinct_on_fields:
+        latest = latest.distinct("firm_id")  # PostgreSQL: older submissions stay in the database
+    rows = latest.values_list("firm_id", "country", "region", "employees", "sector", "turnover",
+                              "turnover_currency", "scores__dimensions", "objectives",
+                              "cost_profile")
     ranker = TopDimensions(spec, priority_weights())
-    targets_of: dict[tuple[str, int], dict[str, int]] = {}
-    firms: list[PolicyFirm] = []
+    targets_of: dict[tuple[str, str], dict[str, int]] = {}
+    profiles: list[tuple[int, FirmProfile]] = []
+    answers: list[tuple[Any, Any, Any, dict[str, int]]] = []
     last = None
     for (firm_id, country, region, employees, sector, turnover, currency, bands, objectives,
          cost_profile) in rows.iterator(chunk_size=5000):
@@ -518,18 +522,17 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
             continue  # an older submission of the same firm
         last = firm_id
         band = size_band(employees)
-        if (sector, band) not in targets_of:
-            targets_of[(sector, band)] = sector_targets(spec, sector, employees)[0]
-        firms.append(PolicyFirm(
-            firm_id=firm_id,
-            profile=FirmProfile(country=country, region=region or "", employees=employees,
-                                sector=sector, turnover=turnover,
-                                turnover_currency=currency or ""),
-            top_priorities=ranker.top(bands or {}, objectives=objectives or (),
-                                      cost_profile=cost_profile,
-                                      targets=targets_of[(sector, band)],
-                                      limit=TOP_PRIORITIES)))
-    return firms
+        targets = targets_of.get((sector, band))
+        if targets is None:
+            targets = targets_of[(sector, band)] = sector_targets(spec, sector, employees)[0]
+        profiles.append((firm_id, FirmProfile(country=country, region=region or "",
+                                              employees=employees, sector=sector,
+                                              turnover=turnover,
+                                              turnover_currency=currency or "")))
+        answers.append((bands or {}, objectives or (), cost_profile, targets))
+    tops = ranker.top_many(answers, limit=TOP_PRIORITIES)
+    return [PolicyFirm(firm_id, profile, top) for (firm_id, profile), top in zip(
+        profiles, tops, strict=True)]
 
 
 def programme_status_checks() -> dict[str, list[StatusCheck]]:

@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from readiness.framework import RELEVANCE_MAX, FrameworkSpec
 from readiness.wording import join_words
 
@@ -196,6 +198,59 @@ class TopDimensions:
                 scored.append((-impact, order, key))
         scored.sort()
         return tuple(key for _impact_, _order, key in scored[:limit])
+
+    def top_many(self, firms: Sequence[tuple[Mapping[str, object], Sequence[str],
+                                             Mapping[str, float] | None, Mapping[str, int]]],
+                 *, limit: int = 4) -> list[tuple[str, ...]]:
+        """``top`` of each firm given as (bands, objectives, cost profile, targets), ranked a
+        group of firms at a time: firms with the same objectives, cost profile and targets (the
+        same mapping) share one table of impacts by dimension and band, and numpy sorts their
+        rows. The impacts are ``top``'s, so the ranking is too (ties keep the framework's order:
+        the sort is stable)."""
+        keys = [key for key, _dim in self.dimensions]
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        contexts: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[tuple[str, float], ...],
+                                              Mapping[str, int]]] = {}
+        result: list[tuple[str, ...]] = [()] * len(firms)
+        for i, (bands, objectives, cost_profile, targets) in enumerate(firms):
+            if any(type(b) is int and not 0 <= b <= 5 for b in bands.values()):
+                result[i] = self.top(bands, objectives=objectives, cost_profile=cost_profile,
+                                     targets=targets, limit=limit)
+                continue
+            chosen = tuple(o for o in dict.fromkeys(objectives) if o in self._objectives)
+            raw = tuple((cost_profile or {}).items())
+            shares = self._shares.get(raw)
+            if shares is None:
+                shares = self._shares[raw] = tuple(cost_shares(
+                    {k: v for k, v in raw if k in self._costs}).items())
+            group = (frozenset(chosen), shares, id(targets))
+            if group not in contexts:
+                contexts[group] = (chosen, shares, targets)
+                groups[group] = []
+            groups[group].append(i)
+        columns = np.arange(len(keys))
+        for group, members in groups.items():
+            chosen, shares, targets = contexts[group]
+            impacts = self._impacts.setdefault((frozenset(chosen), shares), {})
+            table = np.empty((len(keys), 6))
+            for order, (key, dim) in enumerate(self.dimensions):
+                target = int(targets.get(key, dim.default_target))
+                for band in range(6):
+                    impact = impacts.get((order, band, target))
+                    if impact is None:
+                        impact = impacts[(order, band, target)] = _impact(
+                            self.w, _components(dim, band, target, chosen, dict(shares)))
+                    table[order, band] = impact
+            bands_matrix = np.array(
+                [[b if type(b) is int else -1 for b in map(firms[i][0].get, keys)]
+                 for i in members], dtype=np.int64).reshape(len(members), len(keys))
+            values = table[columns, bands_matrix.clip(0)]
+            # Not rated, or no impact: never ranked (inf sorts last and is dropped).
+            ranked = np.where((bands_matrix >= 0) & (values > 0), -values, np.inf)
+            firsts = np.argsort(ranked, axis=1, kind="stable")[:, :limit]
+            for row, i in enumerate(members):
+                result[i] = tuple(keys[j] for j in firsts[row] if ranked[row, j] != np.inf)
+        return result
 
 
 def explain(framework: FrameworkSpec, priority: Priority) -> list[str]:

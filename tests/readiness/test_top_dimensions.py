@@ -28,6 +28,10 @@ def test_the_bulk_ranking_is_prioritise_s(bands, objectives, costs, targets, wei
     ranker = TopDimensions(SPEC, weights)
     assert ranker.top(bands, objectives=objectives, cost_profile=costs, targets=targets,
                       limit=limit) == expected
-    # Asked again (its memo in hand), it answers the same.
+    # Asked again (its memo in hand), it answers the same; and so for many firms at once.
     assert ranker.top(bands, objectives=objectives, cost_profile=costs, targets=targets,
                       limit=limit) == expected
+    others = dict.fromkeys(SPEC.dimension_keys, 1)
+    assert ranker.top_many([(others, [], None, targets), (bands, objectives, costs, targets),
+                            (bands, objectives, costs, targets)], limit=limit) == [
+        ranker.top(others, targets=targets, limit=limit), expected, expected]
