@@ -153,6 +153,9 @@ def _impact(w: Mapping[str, float], c: Components) -> float:
     return w["gap"] * c.gap + w["kpi"] * c.kpi + w["cost"] * c.cost
 
 
+NOT_RATED = -99  # TopDimensions.top_many: a dimension not applicable or not known
+
+
 class TopDimensions:
     """The first dimensions ``prioritise`` would rank, for many firms at once (the policy lens
     asks it of every assessed firm): the same formula, each impact computed once per distinct
@@ -212,22 +215,24 @@ class TopDimensions:
         contexts: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[tuple[str, float], ...],
                                               Mapping[str, int]]] = {}
         result: list[tuple[str, ...]] = [()] * len(firms)
-        for i, (bands, objectives, cost_profile, targets) in enumerate(firms):
-            if any(type(b) is int and not 0 <= b <= 5 for b in bands.values()):
-                result[i] = self.top(bands, objectives=objectives, cost_profile=cost_profile,
-                                     targets=targets, limit=limit)
-                continue
-            chosen = tuple(o for o in dict.fromkeys(objectives) if o in self._objectives)
+        chosen_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for i, (_bands, objectives, cost_profile, targets) in enumerate(firms):
+            asked = tuple(objectives)
+            chosen = chosen_of.get(asked)
+            if chosen is None:
+                chosen = chosen_of[asked] = tuple(
+                    o for o in dict.fromkeys(asked) if o in self._objectives)
             raw = tuple((cost_profile or {}).items())
             shares = self._shares.get(raw)
             if shares is None:
                 shares = self._shares[raw] = tuple(cost_shares(
                     {k: v for k, v in raw if k in self._costs}).items())
             group = (frozenset(chosen), shares, id(targets))
-            if group not in contexts:
+            members = groups.get(group)
+            if members is None:
                 contexts[group] = (chosen, shares, targets)
-                groups[group] = []
-            groups[group].append(i)
+                members = groups[group] = []
+            members.append(i)
         columns = np.arange(len(keys))
         for group, members in groups.items():
             chosen, shares, targets = contexts[group]
@@ -242,13 +247,21 @@ class TopDimensions:
                             self.w, _components(dim, band, target, chosen, dict(shares)))
                     table[order, band] = impact
             bands_matrix = np.array(
-                [[b if type(b) is int else -1 for b in map(firms[i][0].get, keys)]
+                [[b if type(b) is int else NOT_RATED for b in map(firms[i][0].get, keys)]
                  for i in members], dtype=np.int64).reshape(len(members), len(keys))
-            values = table[columns, bands_matrix.clip(0)]
+            # A band outside 0..5 (none should be stored) is ranked by ``top`` on its own.
+            odd = ((bands_matrix > 5) | ((bands_matrix < 0) & (bands_matrix != NOT_RATED))
+                   ).any(axis=1)
+            values = table[columns, bands_matrix.clip(0, 5)]
             # Not rated, or no impact: never ranked (inf sorts last and is dropped).
-            ranked = np.where((bands_matrix >= 0) & (values > 0), -values, np.inf)
+            ranked = np.where((bands_matrix != NOT_RATED) & (values > 0), -values, np.inf)
             firsts = np.argsort(ranked, axis=1, kind="stable")[:, :limit]
             for row, i in enumerate(members):
+                if odd[row]:
+                    bands, objectives, cost_profile, targets = firms[i]
+                    result[i] = self.top(bands, objectives=objectives, cost_profile=cost_profile,
+                                         targets=targets, limit=limit)
+                    continue
                 result[i] = tuple(keys[j] for j in firsts[row] if ranked[row, j] != np.inf)
         return result
 
