@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,7 +11,8 @@ from typing import Any, Literal
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from advisors.cohorts import (
@@ -508,9 +510,14 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
     latest = assessments.order_by("firm_id", "-submitted_at", "-pk")
     if connection.features.can_distinct_on_fields:
         latest = latest.distinct("firm_id")  # PostgreSQL: older submissions stay in the database
-    rows = latest.values_list("firm_id", "country", "region", "employees", "sector", "turnover",
-                              "turnover_currency", "scores__dimensions", "objectives",
-                              "cost_profile")
+    # Objectives and cost profiles repeat from firm to firm: read as text and decoded once each.
+    rows = latest.annotate(
+        objectives_text=Cast("objectives", TextField()),
+        cost_profile_text=Cast("cost_profile", TextField()),
+    ).values_list("firm_id", "country", "region", "employees", "sector", "turnover",
+                  "turnover_currency", "scores__dimensions", "objectives_text",
+                  "cost_profile_text")
+    decoded: dict[str | None, Any] = {None: None}
     ranker = TopDimensions(spec, priority_weights())
     targets_of: dict[tuple[str, str], dict[str, int]] = {}
     profiles: list[tuple[int, FirmProfile]] = []
@@ -529,7 +536,11 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
                                               employees=employees, sector=sector,
                                               turnover=turnover,
                                               turnover_currency=currency or "")))
-        answers.append((bands or {}, objectives or (), cost_profile, targets))
+        if objectives not in decoded:
+            decoded[objectives] = json.loads(objectives)
+        if cost_profile not in decoded:
+            decoded[cost_profile] = json.loads(cost_profile)
+        answers.append((bands or {}, decoded[objectives] or (), decoded[cost_profile], targets))
     tops = ranker.top_many(answers, limit=TOP_PRIORITIES)
     return [PolicyFirm(firm_id, profile, top) for (firm_id, profile), top in zip(
         profiles, tops, strict=True)]
