@@ -8,7 +8,7 @@ PORT ?= 8000
 # Links printed by the data commands (resume link, demo logins) point at the served address.
 export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test system-run system-test install setup data lint migrations-check pytest serve bench bench-report bench-load fuzz security reset-local-db clean
+.PHONY: run test system-run system-test install messages setup data lint migrations-check pytest serve bench bench-report bench-load fuzz security reset-local-db clean
 
 run: setup ## set everything up and serve the app on http://127.0.0.1:8000 (with the task workers)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
@@ -27,7 +27,16 @@ system-run:
 system-test:
 	@scripts/system-packages test
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed messages
+
+# Compiled translations (.mo) are built from the committed .po files, never committed: gettext's
+# msgfmt comes from scripts/system-packages. Rebuilt when a .po file changes.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+messages: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+	$(MANAGE) compilemessages -v0 --locale $*
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)

@@ -10,6 +10,7 @@ from advisors.views import (
     reports,
     sharing,
     two_factor,
+    verification,
     workspace,
 )
 from config.ratelimit import login_throttle, rate_limit
@@ -42,6 +43,7 @@ urlpatterns = [
     path("cases/<int:share_id>/actions/<int:action_id>/toggle/", workspace.toggle_action,
          name="toggle_action"),
     path("cases/<int:share_id>/progress/", workspace.progress, name="progress"),
+    path("cases/<int:share_id>/verify/", verification.verify_answers, name="verify_answers"),
     path("cases/<int:share_id>/referrals/", referrals.add_referral, name="add_referral"),
     path("cases/<int:share_id>/referrals/<int:referral_id>/", referrals.update_referral,
          name="update_referral"),

@@ -45,9 +45,10 @@ urlpatterns = [
     # The admin's sign-in is throttled like the others (F12); admin.site.urls has it unwrapped.
     path("admin/login/", login_throttle(admin.site.login)),
     path("admin/", admin.site.urls),
+    path("i18n/", include("readiness.i18n_urls")),
     path("programmes/", include("programmes.urls")),
     path("api/v1/statistics", advisor_policy.statistics, name="statistics"),
-    path("api/v1/", include("programmes.api_urls")),
+    path("api/v1/", include("reports.api")),
     path("advisor/", include("advisors.urls")),
     path("", include((firm_sharing_urls, "sharing"))),
     path("", include("readiness.urls")),

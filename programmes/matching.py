@@ -43,7 +43,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from statistics import fmean
+from functools import cached_property, lru_cache
 from typing import Any
 
 from programmes.sme_rules import SmeRule
@@ -174,6 +174,10 @@ class ProgrammeRecord:
     successor_name: str = ""
     delivery: tuple[Delivery, ...] = ()
     firm_types: tuple[str, ...] = ()  # conditions in words that the profile cannot decide
+    # What the plan needs of its money (programmes.planning.FundingOffer), read with the record.
+    match_rate_percent: int | None = None
+    amount_max: Decimal | None = None
+    amount_currency: str = ""
 
     @property
     def main_kind(self) -> str:
@@ -254,11 +258,13 @@ class NearMiss:
     relevance: float = 0.0
     far_off: bool = False  # opens more than NEAR_OPENING_DAYS after as_of
 
-    @property
+    # Kept once made: every sort and grouping of near misses asks for them (the blockers are
+    # given when the near miss is made and never changed).
+    @cached_property
     def codes(self) -> list[str]:
         return [b.code for b in self.blockers]
 
-    @property
+    @cached_property
     def elsewhere(self) -> bool:
         """Run for firms in another country: shown apart, as they rarely help."""
         return "country" in self.codes
@@ -344,22 +350,26 @@ def match(
     programmes: Iterable[ProgrammeRecord],
     as_of: datetime.date,
     dimension_names: Mapping[str, str] | None = None,
+    explain: bool = True,
 ) -> MatchResult:
     """Matches ranked by relevance (highest first, then by name) and near misses.
 
     ``near_misses`` keeps every programme with at least one blocker, those in the firm's own
     country first, fewest blockers first; the result's properties sort them into what a firm can
     act on (``near_misses_here``), ``history`` and the rest. Self-assessment tools a firm may use
-    are ``tools``, not matches.
+    are ``tools``, not matches. With ``explain`` False the matches carry no fit reasons (the
+    bulk table shows none); rankings, blockers and conditions are the same.
     """
     names = dict(dimension_names or {})
     matches: list[Match] = []
     tools: list[Match] = []
     near: list[NearMiss] = []
+    top = _top_priorities(priorities)  # the same for every programme: found once
     for programme in programmes:
         blockers, eligibility_reasons, conditions = check_eligibility(profile, programme, as_of)
-        relevance, fit_reasons = relevance_of(programme, scores, priorities, names,
-                                              employees=profile.employees)
+        relevance, fit_reasons = _relevance(programme, scores, top, names,
+                                            employees=profile.employees,
+                                            explain=explain and not blockers)
         if blockers:
             opening = _next_opening(programme, as_of)
             far_off = opening is not None and (opening - as_of).days > NEAR_OPENING_DAYS
@@ -422,15 +432,19 @@ def _check_country(profile: FirmProfile, programme: ProgrammeRecord, blockers: l
         if len(allowed) == 1:
             reasons.append(f"It is for firms in {here}, where you are based.")
         else:
-            reasons.append(f"It is open to firms in {join_words([_country(c) for c in allowed])}; "
+            reasons.append(f"It is open to firms in {_countries_listed(tuple(allowed), 'and')}; "
                            f"you are in {here}.")
         return True
     blockers.append(Blocker(
         "country",
-        f"Only firms in {join_words([_country(c) for c in allowed], 'or')} are eligible; "
-        f"you are in {here}.",
+        f"Only firms in {_countries_listed(tuple(allowed), 'or')} are eligible; you are in {here}.",
     ))
     return False
+
+
+@lru_cache(maxsize=1024)
+def _countries_listed(allowed: tuple[str, ...], word: str) -> str:
+    return join_words([_country(c) for c in allowed], word)
 
 
 def _check_region(profile: FirmProfile, programme: ProgrammeRecord, blockers: list[Blocker],
@@ -439,20 +453,33 @@ def _check_region(profile: FirmProfile, programme: ProgrammeRecord, blockers: li
     if not allowed:
         return
     country = profile.country.upper()
-    listed = join_words([_region_phrase(country, r) for r in allowed], "or")
+    listed = _regions_listed(country, tuple(allowed))
     if not profile.region:
         blockers.append(Blocker(
             "region", f"Only firms in {listed} are eligible; you did not say where you are."
         ))
         return
-    folded = {r.casefold() for r in allowed}
     place = _region_phrase(country, profile.region)
-    if profile.region.casefold() in folded:
+    if profile.region.casefold() in _folded(tuple(allowed)):
         reasons.append(f"You are in {place}, where it runs.")
     else:
         blockers.append(Blocker(
             "region", f"Only firms in {listed} are eligible; you are in {place}."
         ))
+
+
+# The wording of a programme's own lists depends only on the lists (reference data), so it is
+# made once per list and kept; a firm's own words are added to it at each call. (tuple() keeps
+# a record built with lists hashable.) Should country, region or sector names, or month names,
+# come to depend on the active language, these kept phrases must be keyed by it too.
+@lru_cache(maxsize=1024)
+def _regions_listed(country: str, allowed: tuple[str, ...]) -> str:
+    return join_words([_region_phrase(country, r) for r in allowed], "or")
+
+
+@lru_cache(maxsize=1024)
+def _folded(allowed: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(r.casefold() for r in allowed)
 
 
 def _check_sector(profile: FirmProfile, programme: ProgrammeRecord, blockers: list[Blocker],
@@ -461,6 +488,17 @@ def _check_sector(profile: FirmProfile, programme: ProgrammeRecord, blockers: li
     if not allowed:
         return
     yours = sector_label(profile.sector)
+    described = _sectors_described(tuple(allowed))
+    if profile.sector in allowed:
+        reasons.append(f"It serves {described}; your sector is {yours}.")
+    else:
+        blockers.append(Blocker(
+            "sector", f"It serves only {described}; your sector is {yours}."
+        ))
+
+
+@lru_cache(maxsize=1024)
+def _sectors_described(allowed: tuple[str, ...]) -> str:
     parts: list[str] = []
     rest = sorted(set(allowed) - MANUFACTURING_DIVISIONS)
     if set(allowed) >= MANUFACTURING_DIVISIONS:
@@ -471,13 +509,7 @@ def _check_sector(profile: FirmProfile, programme: ProgrammeRecord, blockers: li
         parts.extend(sector_label(s) for s in rest)
     else:
         parts.append(f"ISIC divisions {', '.join(rest)}")
-    described = join_words(parts)
-    if profile.sector in allowed:
-        reasons.append(f"It serves {described}; your sector is {yours}.")
-    else:
-        blockers.append(Blocker(
-            "sector", f"It serves only {described}; your sector is {yours}."
-        ))
+    return join_words(parts)
 
 
 def _staff(employees: int) -> str:
@@ -741,37 +773,63 @@ def relevance_of(
     employees: int | None = None,
 ) -> tuple[float, list[str]]:
     """A programme's relevance to the firm in [0, 1] and the sentences that explain it."""
-    reasons: list[str] = []
-    targets = set(programme.dimensions) or set(scores.dimensions)
+    return _relevance(programme, scores, _top_priorities(priorities), names, employees=employees)
+
+
+def _top_priorities(priorities: Sequence[Priority]) -> list[Priority]:
+    """The firm's top priorities with some impact, first first: what a programme's fit counts."""
+    return [p for p in sorted(priorities, key=lambda p: p.rank) if p.impact > 0][:TOP_PRIORITIES]
+
+
+@lru_cache(maxsize=1024)
+def _targets_focus(dimensions: tuple[str, ...]) -> tuple[frozenset[str], float]:
+    """The dimensions a programme works on and how focused it is (1.0: on four or fewer)."""
+    targets = frozenset(dimensions)
     # A record that lists every dimension hits every priority by construction; scale its fit by
     # how focused it is, so that breadth alone does not rank it first.
     focus = min(1.0, math.sqrt(TOP_PRIORITIES / len(targets))) if targets else 1.0
+    return targets, focus
 
-    top = [p for p in sorted(priorities, key=lambda p: p.rank) if p.impact > 0][:TOP_PRIORITIES]
+
+def _relevance(
+    programme: ProgrammeRecord,
+    scores: Scores,
+    top: list[Priority],
+    names: Mapping[str, str],
+    *,
+    employees: int | None = None,
+    explain: bool = True,
+) -> tuple[float, list[str]]:
+    """``relevance_of`` over the top priorities found once per firm; without the sentences
+    when ``explain`` is False (a near miss is ranked by its relevance but shows no reasons)."""
+    reasons: list[str] = []
+    # No dimensions listed: the programme works on all of them.
+    targets, focus = _targets_focus(tuple(programme.dimensions or scores.dimensions))
+    fit = level_fit = stage_fit = NEUTRAL
     if top:
         hit = [(i, p) for i, p in enumerate(top) if p.dimension in targets]
         fit = sum(PRIORITY_WEIGHTS[i] for i, _ in hit) * focus
-        if hit:
+        if explain and hit:
             listed = join_words([f"{_name(names, p.dimension)} (your priority {p.rank})"
-                            for _, p in hit])
+                                 for _, p in hit])
             reasons.append(f"It can help with {listed}.")
             if focus < 1.0:
                 reasons.append(
                     f"It covers {len(targets)} of the areas we assess, so it is broad rather "
                     "than aimed at your priorities; it ranks lower for that."
                 )
-        else:
+        elif explain:
             reasons.append("It does not work on your top priorities, so it ranks lower.")
-    else:
-        fit = NEUTRAL
 
     answered = [band for d in targets if (band := scores.dimensions.get(d)) is not None]
     if answered:
-        level = fmean(answered)
+        level = math.fsum(answered) / len(answered)  # statistics.fmean, without its checks
         distance = max(programme.min_band - level, level - programme.max_band, 0.0)
         level_fit = max(0.0, 1.0 - 0.25 * distance)
         span = f"bands {programme.min_band} to {programme.max_band}"
-        if distance == 0:
+        if not explain:
+            pass
+        elif distance == 0:
             reasons.append(f"It is meant for firms at {span}, and you are at {level:.1f} on the "
                            "areas it covers.")
         elif level < programme.min_band:
@@ -780,22 +838,20 @@ def relevance_of(
         else:
             reasons.append(f"It is meant for firms at {span}; at {level:.1f} on the areas it "
                            "covers you are beyond what it usually offers.")
-    else:
-        level_fit = NEUTRAL
 
     kind = programme.main_kind
     if scores.overall is not None and kind in KIND_STAGES:
         stage_fit = _stage_fit(kind, scores.overall)
         low, high = KIND_STAGES[kind]
         label = KIND_LABELS.get(kind, kind)
-        if stage_fit == 1.0:
+        if not explain:
+            pass
+        elif stage_fit == 1.0:
             reasons.append(f"It mainly offers {label}, which suits a firm at your stage "
                            f"({scores.overall:.1f} out of 5 overall).")
         else:
             reasons.append(f"It mainly offers {label}, which helps most at {low:g} to {high:g} "
                            f"out of 5; you are at {scores.overall:.1f} overall.")
-    else:
-        stage_fit = NEUTRAL
 
     relevance = (
         RELEVANCE_WEIGHTS["fit"] * fit
@@ -805,10 +861,11 @@ def relevance_of(
     if (programme.cost_to_firm in ("membership", "fee") and employees is not None
             and employees < SMALL_FIRM):
         relevance -= ACCESS_PENALTY
-        reasons.append("Firms pay a membership fee to take part, a real cost for a firm of your "
-                       "size." if programme.cost_to_firm == "membership" else
-                       "Firms pay a fee for it, a real cost for a firm of your size.")
-    elif programme.cost_to_firm == "membership":
+        if explain:
+            reasons.append("Firms pay a membership fee to take part, a real cost for a firm of "
+                           "your size." if programme.cost_to_firm == "membership" else
+                           "Firms pay a fee for it, a real cost for a firm of your size.")
+    elif programme.cost_to_firm == "membership" and explain:
         reasons.append("Firms pay a membership fee to take part.")
     return round(min(max(relevance, 0.0), 1.0), 4), reasons
 
@@ -826,6 +883,7 @@ _GB_WITH_THE = {"North East", "North West", "East Midlands", "West Midlands", "E
                 "South East", "South West"}
 
 
+@lru_cache(maxsize=2048)
 def _region_phrase(country: str, region: str) -> str:
     if country == "GB":
         canonical = next((r for r in GB_REGIONS if r.casefold() == region.casefold()), region)
@@ -837,6 +895,7 @@ def _region_phrase(country: str, region: str) -> str:
 _COUNTRIES_WITH_THE = {"GB", "US", "NL", "PH", "AE", "DO", "BS", "GM", "CF", "KM", "MV"}
 
 
+@lru_cache(maxsize=512)
 def _country(code: str) -> str:
     name = country_name(code.upper())
     return f"the {name}" if code.upper() in _COUNTRIES_WITH_THE and name != code else name
@@ -851,5 +910,6 @@ def _money(amount: Decimal, currency: str) -> str:
     return f"{currency.upper()} {value}".strip()
 
 
+@lru_cache(maxsize=4096)
 def _date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"

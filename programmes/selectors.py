@@ -157,6 +157,9 @@ def programme_record(
         successor=programme.successor,
         successor_name=(programme_names or {}).get(programme.successor, ""),
         firm_types=tuple(programme.firm_types),
+        match_rate_percent=programme.match_rate_percent,
+        amount_max=programme.amount_max,
+        amount_currency=programme.amount_currency or "",
         delivery=tuple(
             Delivery(institution=d["institution"],
                      institution_name=names.get(d["institution"], ""),
@@ -237,6 +240,11 @@ def programme_index_get() -> ProgrammeIndex:
 ELSEWHERE_MEMO_SIZE = 4096
 
 
+def _near_miss_order(near: NearMiss) -> tuple[bool, int, float, str]:
+    """How near misses are listed (as programmes.matching.match sorts them)."""
+    return (near.elsewhere, len(near.blockers), -near.relevance, near.name)
+
+
 def programme_near_misses_elsewhere(index: ProgrammeIndex, profile: FirmProfile,
                            as_of: datetime.date) -> tuple[NearMiss, ...]:
     """Other countries' programmes with every rule the firm fails there, for the list "in other
@@ -246,8 +254,10 @@ def programme_near_misses_elsewhere(index: ProgrammeIndex, profile: FirmProfile,
     key = (profile, as_of)
     made = index.elsewhere_memo.get(key)
     if made is None:
-        made = tuple(NearMiss(r.slug, r.name, r.country, check_eligibility(profile, r, as_of)[0], r)
-                     for r in index.elsewhere(profile.country))
+        # Kept in the order near misses are listed in, so that callers need not sort them again.
+        made = tuple(sorted(
+            (NearMiss(r.slug, r.name, r.country, check_eligibility(profile, r, as_of)[0], r)
+             for r in index.elsewhere(profile.country)), key=_near_miss_order))
         if len(index.elsewhere_memo) >= ELSEWHERE_MEMO_SIZE:
             index.elsewhere_memo.clear()
         index.elsewhere_memo[key] = made
@@ -273,7 +283,10 @@ def programme_match(
     if not elsewhere:
         return here
     near = here.near_misses + list(programme_near_misses_elsewhere(index, profile, as_of))
-    near.sort(key=lambda n: (n.elsewhere, len(n.blockers), -n.relevance, n.name))
+    if any(n.elsewhere for n in here.near_misses):  # never, by the index; sorted if it happens
+        near.sort(key=_near_miss_order)
+    # Otherwise already in order: the firm's own country's first, as matching sorted them, then
+    # the others', as kept (the same order a stable sort of the whole list gives).
     return MatchResult(as_of=as_of, matches=here.matches, near_misses=near, tools=here.tools,
                        region=here.region)
 
@@ -314,21 +327,17 @@ def matches_for_assessment(
 
 
 def funding_offers(matches: Iterable[Match]) -> list[FundingOffer]:
-    """What the planner needs of matched programmes (kinds, focus, money), in one query."""
-    matches = list(matches)
-    money = {
-        p["slug"]: p for p in Programme.objects.filter(slug__in=[m.slug for m in matches])
-        .values("slug", "match_rate_percent", "amount_max", "amount_currency")
-    }
+    """What the planner needs of matched programmes (kinds, focus, money), from their matching
+    records: the programme index carries the money, so no query is needed."""
     return [
         FundingOffer(
             slug=m.slug, name=m.name, kinds=m.programme.kinds,
             dimensions=m.programme.dimensions,
-            match_rate_percent=money[m.slug]["match_rate_percent"],
-            amount_max=money[m.slug]["amount_max"],
-            amount_currency=money[m.slug]["amount_currency"] or "",
+            match_rate_percent=m.programme.match_rate_percent,
+            amount_max=m.programme.amount_max,
+            amount_currency=m.programme.amount_currency,
         )
-        for m in matches if m.slug in money
+        for m in matches
     ]
 
 

@@ -17,7 +17,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from readiness.framework import CURRENT_VERSION as FRAMEWORK_VERSION
@@ -103,7 +103,16 @@ class UseCaseLibrary:
         return self.band_wording.get(family, {}).get(dimension, {}).get(band)
 
     def for_step(self, dimension: str, from_band: int) -> list[UseCase]:
-        return [u for u in self.use_cases if u.dimension == dimension and u.from_band == from_band]
+        return list(self._by_step.get((dimension, from_band), ()))
+
+    @cached_property
+    def _by_step(self) -> dict[tuple[str, int], tuple[UseCase, ...]]:
+        """The use cases of each step, in the library's order (made once: the planner asks for
+        a step's use cases many times per firm)."""
+        steps: dict[tuple[str, int], list[UseCase]] = {}
+        for u in self.use_cases:
+            steps.setdefault((u.dimension, u.from_band), []).append(u)
+        return {key: tuple(cases) for key, cases in steps.items()}
 
     def family_of(self, sector: str) -> str | None:
         """The sector family of an ISIC division, or None where the generic wording applies."""
@@ -117,6 +126,17 @@ class UseCaseLibrary:
 
     def cost(self, use_case: UseCase, currency: str) -> CostRange:
         """The use case's cost range in one of the six currencies, rounded."""
+        key = (use_case.key, use_case.base_cost, currency)
+        known = self._costs.get(key)
+        if known is None:
+            known = self._costs[key] = self._convert(use_case, currency)
+        return known
+
+    @cached_property
+    def _costs(self) -> dict[tuple[str, tuple[int, int], str], CostRange]:
+        return {}
+
+    def _convert(self, use_case: UseCase, currency: str) -> CostRange:
         if currency not in self.rates_per_eur:
             raise UseCaseError(f"no exchange rate for {currency}")
         factor = self.rates_per_eur[currency] / self.rates_per_eur[self.base_currency]

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from programmes.forms import DirectoryFilterForm
 from programmes.matching import delivery_for
@@ -16,7 +17,8 @@ from programmes.selectors import (
     programme_record,
 )
 from readiness.framework import CURRENT_VERSION, load_framework
-from readiness.reference import normalise_region, region_label
+from readiness.languages import language_active
+from readiness.reference import country_name, normalise_region, region_label
 
 PAGE_SIZE = 25
 
@@ -36,7 +38,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programmes/directory.html",
-        {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
+        {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
+         "country_pages": [(c, country_name(c)) for c in programme_countries()]},
     )
 
 
@@ -44,7 +47,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_get(slug=slug)
     if programme is None:
         raise Http404("No such programme.")
-    spec = load_framework(CURRENT_VERSION)
+    spec = load_framework(CURRENT_VERSION, language_active())
     names = [spec.dimensions[key].name for key in programme.dimensions if key in spec.dimensions]
     today = timezone.localdate()
     record = programme_record(programme)
@@ -65,3 +68,34 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
          "region": region, "region_name": region_label(programme.country, region) or region,
          "delivery": delivery, "institutions": institutions},
     )
+
+
+@require_GET
+def international(request: HttpRequest, public_id) -> HttpResponse:
+    """The international section alone, for the switch between today and the policy note's
+    date (htmx swaps it in place; without JavaScript the results page carries the same
+    switch as a link)."""
+    from programmes.templatetags.international_tags import NOTE_PARAM, as_of_from, panel_context
+    from readiness.access import LinkExpired, assessment_for_holder
+
+    try:
+        assessment = assessment_for_holder(request, public_id)
+    except LinkExpired:
+        return render(request, "readiness/link_expired.html", status=410)
+    if assessment.is_draft:
+        raise Http404("Submit the assessment to see its results.")
+    as_of = as_of_from(request.GET.get(NOTE_PARAM))
+    return render(request, "programmes/_international.html",
+                  panel_context(assessment, as_of, request))
+
+
+@require_GET
+def country(request: HttpRequest, code: str) -> HttpResponse:
+    """A country's support as the database records it (issue 15 item 2)."""
+    from programmes.international_selectors import country_profile_get
+
+    profile = country_profile_get(country=code[:2], today=timezone.localdate())
+    if profile is None or len(code) != 2:
+        raise Http404("The database holds no programme for this country.")
+    return render(request, "programmes/country.html",
+                  {"profile": profile, "today": timezone.localdate()})

@@ -11,6 +11,7 @@ every session that held the old one.
 from __future__ import annotations
 
 import base64
+import datetime
 import hmac
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -21,7 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from readiness.models import Assessment, FirmAccount, hash_token
+from readiness.models import Assessment, FirmAccount, Respondent, hash_token
 
 SESSION_KEY = "assessment_tokens"
 
@@ -107,3 +108,47 @@ def assessment_for_holder(request: HttpRequest, public_id) -> Assessment:
     if is_expired(assessment):
         raise LinkExpired
     return assessment
+
+
+# Invited respondents (issue 16) --------------------------------------------------------------
+# A colleague's personal link works like the firm's resume link: opening it stores the token,
+# sealed, in the session; every respondent page checks it against the stored hash in constant
+# time, and the token never appears in those pages' URLs. It opens that respondent's own
+# answers and nothing else of the firm's.
+
+RESPONDENT_SESSION_KEY = "respondent_tokens"
+
+
+def respondent_by_token(token: str) -> Respondent | None:
+    if not token or len(token) > 200:
+        return None
+    return (Respondent.objects.select_related("assessment__framework")
+            .defer("assessment__framework__definition")
+            .filter(token_hash=hash_token(token)).first())
+
+
+def respondent_grant(request: HttpRequest, respondent: Respondent, token: str) -> None:
+    tokens = dict(request.session.get(RESPONDENT_SESSION_KEY, {}))
+    tokens[str(respondent.public_id)] = seal(token)
+    request.session[RESPONDENT_SESSION_KEY] = tokens
+
+
+def respondent_is_expired(respondent: Respondent) -> bool:
+    if not respondent.assessment.is_draft:
+        return False
+    limit = respondent.updated_at + datetime.timedelta(days=settings.RESUME_LINK_MAX_AGE_DAYS)
+    return timezone.now() > limit
+
+
+def respondent_for_holder(request: HttpRequest, public_id) -> Respondent:
+    """The respondent whose personal link this session opened; 404 if unknown, 403 if not."""
+    respondent = get_object_or_404(
+        Respondent.objects.select_related("assessment__framework")
+        .defer("assessment__framework__definition"), public_id=public_id)
+    sealed = request.session.get(RESPONDENT_SESSION_KEY, {}).get(str(respondent.public_id))
+    token = unseal(sealed)
+    if token is None or not hmac.compare_digest(hash_token(token), respondent.token_hash):
+        raise PermissionDenied("Open your personal link to answer.")
+    if respondent_is_expired(respondent):
+        raise LinkExpired
+    return respondent

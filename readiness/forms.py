@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from readiness.framework import FrameworkSpec
-from readiness.models import EVIDENCE_MAX_LENGTH, Assessment
+from readiness.models import EVIDENCE_MAX_LENGTH, Assessment, EvidenceKind, Respondent
 from readiness.prioritisation import MAX_OBJECTIVES
 from readiness.reference import (
     ISIC_DIVISIONS,
@@ -21,9 +21,11 @@ from readiness.reference import (
     normalise_region,
     region_choices,
 )
+from readiness.scoring import UNKNOWN, Band
 from readiness.widgets import StaticOptionsSelect
 
 NOT_APPLICABLE = "na"
+DONT_KNOW = UNKNOWN  # the posted value of "don't know" is the stored/API one
 # Countries whose support programmes are regional, so the firm's region decides its matches.
 REGION_REQUIRED = frozenset({"GB", "US"})
 
@@ -190,13 +192,20 @@ class PillarForm(forms.Form):
                 label=dim.name,
                 required=False,
                 choices=[*[(str(b.band), f"Band {b.band}: {b.title}") for b in dim.bands],
-                         (NOT_APPLICABLE, "Not applicable to our firm")],
+                         (NOT_APPLICABLE, "Not applicable to our firm"),
+                         (DONT_KNOW, "Don't know")],
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": _("Choose one of the bands 0 to 5, or "
-                                                    "“not applicable”.")},
+                error_messages={"invalid_choice": _("Choose one of the bands 0 to 5, "
+                                                    "“not applicable” or “don't know”.")},
             )
             band_field.dimension = dim  # type: ignore[attr-defined]  # read by the template
             self.fields[f"band_{key}"] = band_field
+            self.fields[f"basis_{key}"] = forms.ChoiceField(
+                label=_("What does this answer rest on? (optional)"),
+                required=False, choices=EvidenceKind.choices, widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Choose observed, a document or an "
+                                                    "estimate, or leave it empty.")},
+            )
             self.fields[f"evidence_{key}"] = forms.CharField(
                 label=_("Evidence or comment (optional)"),
                 required=False,
@@ -206,6 +215,7 @@ class PillarForm(forms.Form):
             )
             layout.append(Div(
                 Field(f"band_{key}", template="readiness/fields/band_choice.html"),
+                Field(f"basis_{key}", template="readiness/fields/evidence_kind.html"),
                 Field(f"evidence_{key}"),
                 css_class="dimension card card-body mb-4", css_id=f"dimension-{key}",
             ))
@@ -216,12 +226,10 @@ class PillarForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        known = {f"band_{k}" for k in self.pillar.dimensions} | {
-            f"evidence_{k}" for k in self.pillar.dimensions}
+        prefixes = ("band_", "basis_", "evidence_")
+        known = {f"{prefix}{k}" for k in self.pillar.dimensions for prefix in prefixes}
         tampered = sorted(
-            name for name in self.data
-            if (name.startswith("band_") or name.startswith("evidence_")) and name not in known
-        )
+            name for name in self.data if name.startswith(prefixes) and name not in known)
         if tampered:
             raise ValidationError(
                 _("The form contained an answer for a dimension that is not on this page (%(names)s). "
@@ -229,8 +237,8 @@ class PillarForm(forms.Form):
                 code="unknown_dimension", params={"names": ", ".join(tampered)})
         return cleaned
 
-    def answers(self, *, valid_only: bool = False) -> dict[str, tuple[int | None, str]]:
-        """The answered dimensions as ``{key: (band or None, evidence)}``.
+    def answers(self, *, valid_only: bool = False) -> dict[str, tuple[Band, str, str]]:
+        """The answered dimensions as ``{key: (band, None or "unknown", evidence, kind)}``.
 
         With ``valid_only`` (autosave), dimensions whose fields have errors are left out instead
         of failing the whole page.
@@ -238,13 +246,15 @@ class PillarForm(forms.Form):
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         result = {}
         for key in self.pillar.dimensions:
-            if valid_only and (f"band_{key}" in self.errors or f"evidence_{key}" in self.errors):
+            if valid_only and any(f"{prefix}{key}" in self.errors
+                                  for prefix in ("band_", "basis_", "evidence_")):
                 continue
             choice = data.get(f"band_{key}")
             if not choice:
                 continue
-            band = None if choice == NOT_APPLICABLE else int(choice)
-            result[key] = (band, data.get(f"evidence_{key}", ""))
+            band: Band = (None if choice == NOT_APPLICABLE else UNKNOWN if choice == DONT_KNOW
+                          else int(choice))
+            result[key] = (band, data.get(f"evidence_{key}", ""), data.get(f"basis_{key}", ""))
         return result
 
     @staticmethod
@@ -252,8 +262,10 @@ class PillarForm(forms.Form):
         initial = {}
         for answer in answers:
             initial[f"band_{answer.dimension_key}"] = (
+                DONT_KNOW if answer.is_unknown else
                 NOT_APPLICABLE if answer.band is None else str(answer.band))
             initial[f"evidence_{answer.dimension_key}"] = answer.evidence
+            initial[f"basis_{answer.dimension_key}"] = answer.evidence_kind
         return initial
 
 
@@ -348,8 +360,46 @@ class PlanTargetsForm(forms.Form):
             self.fields[key] = forms.TypedChoiceField(
                 label=dim.name, choices=choices, coerce=int, empty_value=None, required=False,
                 initial=str(targets[key]) if key in targets else "",
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                # The options depend on the dimension and today's band only: drawn once per
+                # process and language, then the chosen target marked (issue 18).
+                widget=StaticOptionsSelect(
+                    attrs={"class": "form-select form-select-sm"},
+                    options_key=f"plan-target:{spec.version}:{key}:{band}"),
             )
 
     def targets(self) -> dict[str, int]:
         return {key: value for key, value in self.cleaned_data.items() if value is not None}
+
+
+class InviteForm(forms.ModelForm):
+    """The lead invites one colleague: a role, and a name and an email if they like."""
+
+    role = forms.ChoiceField(label=_("Their role"),
+                             choices=[("", _("Choose their role")), *Respondent.Role.choices],
+                             error_messages={"required": _("Choose their role.")})
+
+    class Meta:
+        model = Respondent
+        fields = ["role", "name", "email"]
+        help_texts = {"email": _("We email the link only if your own contact address is "
+                                 "confirmed; otherwise copy the link and send it yourself.")}
+
+
+AGREED_CHOICES = [*[(str(b), f"Band {b}") for b in range(6)],
+                  (NOT_APPLICABLE, "Not applicable"), (DONT_KNOW, "Don't know")]
+
+
+class AgreeForm(forms.Form):
+    """The band the team agreed for one dimension, and why."""
+
+    band = forms.ChoiceField(label=_("Agreed band"), choices=AGREED_CHOICES,
+                             error_messages={"required": _("Choose the agreed band."),
+                                             "invalid_choice": _("Choose a band from 0 to 5, "
+                                                                 "not applicable or don't know.")})
+    reason = forms.CharField(label=_("Why (optional)"), required=False,
+                             max_length=EVIDENCE_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def agreed(self) -> Band:
+        choice = self.cleaned_data["band"]
+        return None if choice == NOT_APPLICABLE else UNKNOWN if choice == DONT_KNOW else int(choice)

@@ -23,6 +23,8 @@ from readiness.framework import RELEVANCE_MAX, FrameworkSpec
 from readiness.wording import join_words
 
 DEFAULT_WEIGHTS: dict[str, float] = {"gap": 0.4, "kpi": 0.3, "cost": 0.3}
+# A priority's parts before its rank is known: key, gap, kpi, cost, band, target, drivers.
+_Terms = tuple[str, float, float, float, int, int, tuple[str, ...], tuple[str, ...]]
 MAX_OBJECTIVES = 3
 
 
@@ -96,174 +98,61 @@ def prioritise(
     targets = targets or {}
     chosen = list(dict.fromkeys(objectives))
 
-    scored: list[tuple[float, int, Priority]] = []
+    w_gap, w_kpi, w_cost = w["gap"], w["kpi"], w["cost"]
+    by_objectives = _objective_terms(framework, tuple(chosen))
+    share_items = list(shares.items())
+    # Each priority is made once, with its rank, after the sort (ties keep the framework's order).
+    scored: list[tuple[float, int, _Terms]] = []
     for order, (key, dim) in enumerate(framework.dimensions.items()):
         band = bands.get(key)
         if band is None:
             continue
         target = int(targets.get(key, dim.default_target))
-        components = _components(dim, band, target, chosen, shares)
-        gap, kpi, cost = components.gap, components.kpi, components.cost
-        impact = _impact(w, components)
-        drivers_objectives = tuple(
-            sorted(
-                (o for o in chosen if dim.objective_relevance[o] >= 2),
-                key=lambda o: -dim.objective_relevance[o],
-            )
-        )
-        drivers_costs = tuple(
-            sorted(
-                (c for c in shares if dim.cost_relevance[c] >= 2),
-                key=lambda c: -(shares[c] * dim.cost_relevance[c]),
-            )
-        )
-        priority = Priority(
-            dimension=key,
-            rank=0,
-            impact=impact,
-            components=Components(gap=gap, kpi=kpi, cost=cost),
-            band=band,
-            target=target,
-            drivers_objectives=drivers_objectives,
-            drivers_costs=drivers_costs,
-        )
-        scored.append((impact, order, priority))
+        gap = max(target - band, 0) / 5
+        kpi, drivers_objectives = by_objectives[key]
+        cost_relevance = dim.cost_relevance
+        # sum() itself, not a running total: it compensates rounding (Python 3.12+).
+        cost = sum([share * cost_relevance[c] / RELEVANCE_MAX for c, share in share_items])
+        impact = w_gap * gap + w_kpi * kpi + w_cost * cost
+        strong_costs = [c for c, _share in share_items if cost_relevance[c] >= 2]
+        if len(strong_costs) > 1:
+            strong_costs.sort(key=lambda c: -(shares[c] * cost_relevance[c]))
+        drivers_costs = tuple(strong_costs)
+        scored.append((impact, order, (key, gap, kpi, cost, band, target, drivers_objectives,
+                                       drivers_costs)))
 
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [
-        Priority(**{**p.__dict__, "rank": rank})
-        for rank, (_, _, p) in enumerate(scored, start=1)
+        Priority(dimension=key, rank=rank, impact=impact,
+                 components=Components(gap=gap, kpi=kpi, cost=cost), band=band, target=target,
+                 drivers_objectives=drivers_objectives, drivers_costs=drivers_costs)
+        for rank, (impact, _, (key, gap, kpi, cost, band, target, drivers_objectives,
+                               drivers_costs)) in enumerate(scored, start=1)
     ]
 
 
-def _components(dim: Any, band: int, target: int, chosen: Sequence[str],
-                shares: Mapping[str, float]) -> Components:
-    """The three terms of a dimension's impact (the formula of the module docstring)."""
-    gap = max(target - band, 0) / 5
-    kpi = (
-        sum(dim.objective_relevance[o] for o in chosen) / (len(chosen) * RELEVANCE_MAX)
-        if chosen
-        else 0.0
-    )
-    cost = sum(share * dim.cost_relevance[c] / RELEVANCE_MAX for c, share in shares.items())
-    return Components(gap=gap, kpi=kpi, cost=cost)
+# Per chosen objectives: dimension -> (kpi term, objectives driving it). Both depend on the
+# framework and the choice only (at most a few hundred choices), not on the answers, so they are
+# worked out once per framework object and choice, and kept on the framework object (as
+# functools.cached_property keeps its values: in the instance's __dict__).
+_TERMS_ATTRIBUTE = "_objective_terms"
+ObjectiveTerms = dict[str, tuple[float, tuple[str, ...]]]
 
 
-def _impact(w: Mapping[str, float], c: Components) -> float:
-    return w["gap"] * c.gap + w["kpi"] * c.kpi + w["cost"] * c.cost
-
-
-NOT_RATED = -99  # TopDimensions.top_many: a dimension not applicable or not known
-
-
-class TopDimensions:
-    """The first dimensions ``prioritise`` would rank, for many firms at once (the policy lens
-    asks it of every assessed firm): the same formula, each impact computed once per distinct
-    band, target, objectives and cost profile, and none of the explanations. What
-    ``prioritise`` would refuse is left out, as the results page does before calling it:
-    objectives and cost categories the framework does not know, and answers that are not a band
-    (not applicable, "don't know")."""
-
-    def __init__(self, framework: FrameworkSpec, weights: Mapping[str, float] | None = None):
-        self.framework = framework
-        self.dimensions = list(framework.dimensions.items())
-        self.w = normalise_weights(weights)
-        self._objectives = frozenset(framework.objective_keys)
-        self._costs = frozenset(framework.cost_keys)
-        # (objectives, cost shares) -> {(dimension order, band, target): impact}
-        self._impacts: dict[tuple[Any, ...], dict[tuple[int, int, int], float]] = {}
-        self._shares: dict[tuple[Any, ...], tuple[tuple[str, float], ...]] = {}
-
-    def top(self, bands: Mapping[str, object], *, objectives: Sequence[str] = (),
-            cost_profile: Mapping[str, float] | None = None,
-            targets: Mapping[str, int] | None = None, limit: int = 4) -> tuple[str, ...]:
-        """Keys of the ``limit`` highest-ranked dimensions with some impact, first first."""
-        chosen = tuple(o for o in dict.fromkeys(objectives) if o in self._objectives)
-        raw = tuple((cost_profile or {}).items())  # in its order, as prioritise adds them
-        shares = self._shares.get(raw)
-        if shares is None:
-            shares = self._shares[raw] = tuple(cost_shares(
-                {k: v for k, v in raw if k in self._costs}).items())
-        # The objectives' relevances are whole numbers: their sum is the same in any order.
-        impacts = self._impacts.setdefault((frozenset(chosen), shares), {})
-        targets = targets or {}
-        scored = []
-        for order, (key, dim) in enumerate(self.dimensions):
-            band = bands.get(key)
-            if type(band) is not int:  # not applicable, "don't know" (and never a bool)
-                continue
-            target = int(targets.get(key, dim.default_target))
-            impact = impacts.get((order, band, target))
-            if impact is None:
-                impact = impacts[(order, band, target)] = _impact(
-                    self.w, _components(dim, band, target, chosen, dict(shares)))
-            if impact > 0:
-                scored.append((-impact, order, key))
-        scored.sort()
-        return tuple(key for _impact_, _order, key in scored[:limit])
-
-    def top_many(self, firms: Sequence[tuple[Mapping[str, object], Sequence[str],
-                                             Mapping[str, float] | None, Mapping[str, int]]],
-                 *, limit: int = 4) -> list[tuple[str, ...]]:
-        """``top`` of each firm given as (bands, objectives, cost profile, targets), ranked a
-        group of firms at a time: firms with the same objectives, cost profile and targets (the
-        same mapping) share one table of impacts by dimension and band, and numpy sorts their
-        rows. The impacts are ``top``'s, so the ranking is too (ties keep the framework's order:
-        the sort is stable)."""
-        keys = [key for key, _dim in self.dimensions]
-        groups: dict[tuple[Any, ...], list[int]] = {}
-        contexts: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[tuple[str, float], ...],
-                                              Mapping[str, int]]] = {}
-        result: list[tuple[str, ...]] = [()] * len(firms)
-        chosen_of: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for i, (_bands, objectives, cost_profile, targets) in enumerate(firms):
-            asked = tuple(objectives)
-            chosen = chosen_of.get(asked)
-            if chosen is None:
-                chosen = chosen_of[asked] = tuple(
-                    o for o in dict.fromkeys(asked) if o in self._objectives)
-            raw = tuple((cost_profile or {}).items())
-            shares = self._shares.get(raw)
-            if shares is None:
-                shares = self._shares[raw] = tuple(cost_shares(
-                    {k: v for k, v in raw if k in self._costs}).items())
-            group = (frozenset(chosen), shares, id(targets))
-            members = groups.get(group)
-            if members is None:
-                contexts[group] = (chosen, shares, targets)
-                members = groups[group] = []
-            members.append(i)
-        columns = np.arange(len(keys))
-        for group, members in groups.items():
-            chosen, shares, targets = contexts[group]
-            impacts = self._impacts.setdefault((frozenset(chosen), shares), {})
-            table = np.empty((len(keys), 6))
-            for order, (key, dim) in enumerate(self.dimensions):
-                target = int(targets.get(key, dim.default_target))
-                for band in range(6):
-                    impact = impacts.get((order, band, target))
-                    if impact is None:
-                        impact = impacts[(order, band, target)] = _impact(
-                            self.w, _components(dim, band, target, chosen, dict(shares)))
-                    table[order, band] = impact
-            bands_matrix = np.array(
-                [[b if type(b) is int else NOT_RATED for b in map(firms[i][0].get, keys)]
-                 for i in members], dtype=np.int64).reshape(len(members), len(keys))
-            # A band outside 0..5 (none should be stored) is ranked by ``top`` on its own.
-            odd = ((bands_matrix > 5) | ((bands_matrix < 0) & (bands_matrix != NOT_RATED))
-                   ).any(axis=1)
-            values = table[columns, bands_matrix.clip(0, 5)]
-            # Not rated, or no impact: never ranked (inf sorts last and is dropped).
-            ranked = np.where((bands_matrix != NOT_RATED) & (values > 0), -values, np.inf)
-            firsts = np.argsort(ranked, axis=1, kind="stable")[:, :limit]
-            for row, i in enumerate(members):
-                if odd[row]:
-                    bands, objectives, cost_profile, targets = firms[i]
-                    result[i] = self.top(bands, objectives=objectives, cost_profile=cost_profile,
-                                         targets=targets, limit=limit)
-                    continue
-                result[i] = tuple(keys[j] for j in firsts[row] if ranked[row, j] != np.inf)
-        return result
+def _objective_terms(framework: FrameworkSpec, chosen: tuple[str, ...]) -> ObjectiveTerms:
+    tables: dict[tuple[str, ...], ObjectiveTerms] = vars(framework).setdefault(
+        _TERMS_ATTRIBUTE, {})
+    table = tables.get(chosen)
+    if table is None:
+        table = {}
+        scale = len(chosen) * RELEVANCE_MAX
+        for key, dim in framework.dimensions.items():
+            relevance = dim.objective_relevance
+            kpi = sum(map(relevance.__getitem__, chosen)) / scale if chosen else 0.0
+            strong = sorted((o for o in chosen if relevance[o] >= 2), key=lambda o: -relevance[o])
+            table[key] = (kpi, tuple(strong))
+        tables[chosen] = table
+    return table
 
 
 def explain(framework: FrameworkSpec, priority: Priority) -> list[str]:
@@ -292,3 +181,100 @@ def explain(framework: FrameworkSpec, priority: Priority) -> list[str]:
     elif priority.components.cost == 0:
         sentences.append("It acts little on the cost profile you gave (or you gave none).")
     return sentences
+
+
+NOT_RATED = -99  # TopDimensions: a dimension not applicable or not known
+
+
+class TopDimensions:
+    """The first dimensions ``prioritise`` ranks, for many firms at once (the policy lens asks it
+    of every assessed firm), with ``prioritise``'s own impacts: for each distinct choice of
+    objectives, cost profile and targets it is asked once per band for every dimension, and the
+    firms' rows are then looked up in that table and sorted by numpy (stably, so that ties keep
+    the framework's order, as ``prioritise`` does). What ``prioritise`` would refuse is left
+    out, as the results page does before calling it: objectives and cost categories the
+    framework does not know, and answers that are not a band (not applicable, "don't know")."""
+
+    def __init__(self, framework: FrameworkSpec, weights: Mapping[str, float] | None = None):
+        self.framework = framework
+        self.weights = weights
+        self.keys = list(framework.dimensions)
+        self._objectives = frozenset(framework.objective_keys)
+        self._costs = frozenset(framework.cost_keys)
+        self._tables: dict[tuple[Any, ...], Any] = {}
+
+    def _prioritise(self, bands: Mapping[str, int], chosen: tuple[str, ...],
+                    costs: tuple[tuple[str, float], ...],
+                    targets: Mapping[str, int]) -> list[Priority]:
+        return prioritise(self.framework, bands, objectives=chosen, cost_profile=dict(costs),
+                          targets=targets, weights=self.weights)
+
+    def _table(self, chosen: tuple[str, ...], costs: tuple[tuple[str, float], ...],
+               targets: Mapping[str, int]) -> Any:
+        """Impact by (dimension, band) for one choice: ``prioritise``'s figures."""
+        key = (chosen, costs, tuple(sorted(targets.items())))
+        table = self._tables.get(key)
+        if table is None:
+            table = np.empty((len(self.keys), 6))
+            row = {k: i for i, k in enumerate(self.keys)}
+            for band in range(6):
+                for p in self._prioritise(dict.fromkeys(self.keys, band), chosen, costs, targets):
+                    table[row[p.dimension], band] = p.impact
+            self._tables[key] = table
+        return table
+
+    def top(self, bands: Mapping[str, object], *, objectives: Sequence[str] = (),
+            cost_profile: Mapping[str, float] | None = None,
+            targets: Mapping[str, int] | None = None, limit: int = 4) -> tuple[str, ...]:
+        """Keys of the ``limit`` highest-ranked dimensions with some impact, first first."""
+        return self.top_many([(bands, objectives, cost_profile, targets or {})], limit=limit)[0]
+
+    def top_many(self, firms: Sequence[tuple[Mapping[str, object], Sequence[str],
+                                             Mapping[str, float] | None, Mapping[str, int]]],
+                 *, limit: int = 4) -> list[tuple[str, ...]]:
+        """``top`` of each firm given as (bands, objectives, cost profile, targets); firms that
+        share a targets mapping (the same object) are ranked together."""
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        contexts: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[tuple[str, float], ...],
+                                              Mapping[str, int]]] = {}
+        chosen_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+        costs_of: dict[tuple[Any, ...], tuple[tuple[str, float], ...]] = {}
+        for i, (_bands, objectives, cost_profile, targets) in enumerate(firms):
+            asked = tuple(objectives)
+            chosen = chosen_of.get(asked)
+            if chosen is None:
+                # Sorted: the objectives' relevances are whole numbers, so their sum (the only
+                # thing the ranking takes from them) is the same in any order.
+                chosen = chosen_of[asked] = tuple(sorted(
+                    o for o in dict.fromkeys(asked) if o in self._objectives))
+            raw = tuple((cost_profile or {}).items())
+            costs = costs_of.get(raw)
+            if costs is None:
+                costs = costs_of[raw] = tuple((k, v) for k, v in raw if k in self._costs)
+            group = (chosen, costs, id(targets))
+            members = groups.get(group)
+            if members is None:
+                contexts[group] = (chosen, costs, targets)
+                members = groups[group] = []
+            members.append(i)
+        result: list[tuple[str, ...]] = [()] * len(firms)
+        columns = np.arange(len(self.keys))
+        for group, members in groups.items():
+            chosen, costs, targets = contexts[group]
+            table = self._table(chosen, costs, targets)
+            matrix = np.array(
+                [[b if type(b) is int else NOT_RATED for b in map(firms[i][0].get, self.keys)]
+                 for i in members], dtype=np.int64).reshape(len(members), len(self.keys))
+            odd = ((matrix > 5) | ((matrix < 0) & (matrix != NOT_RATED))).any(axis=1)
+            values = table[columns, matrix.clip(0, 5)]
+            # Not rated, or no impact: never ranked (inf sorts last and is dropped).
+            ranked = np.where((matrix != NOT_RATED) & (values > 0), -values, np.inf)
+            firsts = np.argsort(ranked, axis=1, kind="stable")[:, :limit]
+            for row, i in enumerate(members):
+                if odd[row]:  # a band outside 0..5 (none is stored): prioritise on its own
+                    bands = {k: b for k, b in firms[i][0].items() if type(b) is int}
+                    ranked_here = self._prioritise(bands, chosen, costs, targets)
+                    result[i] = tuple(p.dimension for p in ranked_here if p.impact > 0)[:limit]
+                    continue
+                result[i] = tuple(self.keys[j] for j in firsts[row] if ranked[row, j] != np.inf)
+        return result

@@ -81,6 +81,7 @@ def assessment_export(*, assessment: Assessment) -> dict[str, Any]:
             "submitted_at": _iso(assessment.submitted_at),
             "previous": str(previous.public_id) if (previous := assessment.previous) else None,
             "is_synthetic": assessment.is_synthetic,
+            "language": assessment.language,
         },
         "profile": profile,
         "answers": [
@@ -89,10 +90,27 @@ def assessment_export(*, assessment: Assessment) -> dict[str, Any]:
                 "dimension_name": spec.dimensions[a.dimension_key].name
                 if a.dimension_key in spec.dimensions else None,
                 "band": a.band,
+                "unknown": a.is_unknown,
                 "evidence": a.evidence,
+                "evidence_kind": a.evidence_kind,
+                "verified_at": _iso(a.verified_at),
                 "updated_at": _iso(a.updated_at),
             }
             for a in assessment.answers.order_by("id")
+        ],
+        # Colleagues the holder invited (issue 16), their answers and the bands agreed.
+        "respondents": [
+            {"role": r.role, "name": r.name, "email": r.email,
+             "invited_at": _iso(r.invited_at), "finished_at": _iso(r.finished_at),
+             "answers": [{"dimension": x.dimension_key, "band": x.band, "unknown": x.is_unknown,
+                          "evidence_kind": x.evidence_kind, "evidence": x.evidence}
+                         for x in r.answers.order_by("id")]}
+            for r in assessment.respondents.order_by("id")
+        ],
+        "agreed_bands": [
+            {"dimension": a.dimension_key, "band": a.band, "unknown": a.is_unknown,
+             "reason": a.reason, "ratings": a.ratings, "agreed_at": _iso(a.agreed_at)}
+            for a in assessment.agreed_bands.order_by("id")
         ],
         "objectives": list(assessment.objectives),
         "cost_profile": dict(assessment.cost_profile),

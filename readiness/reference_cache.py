@@ -21,7 +21,9 @@ database: slower, never stale.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache
@@ -39,6 +41,8 @@ REFERENCE_NAMES = (PROGRAMMES_REFERENCE, WEIGHTS_REFERENCE, BENCHMARKS_REFERENCE
 
 # name -> (stamp the copy was read under, the copy)
 _copies: dict[str, tuple[str, Any]] = {}
+# Inside ``reference_pinned``: name -> the copy read first in the block.
+_pinned: ContextVar[dict[str, Any] | None] = ContextVar("reference_pinned", default=None)
 
 
 def _new_stamp(name: str) -> None:
@@ -64,14 +68,32 @@ def reference_bump(name: str) -> None:
 
 def reference_get[T](name: str, load: Callable[[], T]) -> T:
     """This process's copy of ``name`` if it is current, else ``load()`` (kept when safe)."""
+    pinned = _pinned.get()
+    if pinned is not None and name in pinned:
+        return pinned[name]
     stamp = reference_stamp(name)
     kept = _copies.get(name)
     if kept is not None and kept[0] == stamp:
-        return kept[1]
-    value = load()
-    if not connection.in_atomic_block:
-        _copies[name] = (stamp, value)
+        value = kept[1]
+    else:
+        value = load()
+        if not connection.in_atomic_block:
+            _copies[name] = (stamp, value)
+    if pinned is not None:
+        pinned[name] = value
     return value
+
+
+@contextmanager
+def reference_pinned() -> Iterator[None]:
+    """Within the block, each kind of reference data is the copy current when the block first
+    asked for it: a bulk run evaluates every row against the same programmes, weights and
+    targets, and does not ask the cache for the stamps again for each row."""
+    token = _pinned.set({})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def reference_forget() -> None:

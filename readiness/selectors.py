@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -12,7 +12,7 @@ from readiness.framework import FrameworkSpec
 from readiness.models import Answer, Assessment, BenchmarkCohort, PriorityWeights
 from readiness.prioritisation import Priority, normalise_weights, prioritise
 from readiness.reference_cache import BENCHMARKS_REFERENCE, WEIGHTS_REFERENCE, reference_get
-from readiness.scoring import Scores, score
+from readiness.scoring import Band, Scores, score
 
 # Re-exported for the callers that read the rule from here.
 MIN_PEERS_FOR_TARGET = benchmarks.MIN_PEERS_FOR_TARGET
@@ -35,6 +35,11 @@ class AssessmentResults:
     peer_count: int  # credible firms of the same sector and size band
     weights: dict[str, float]
     evidence: dict[str, str]
+    # What each answer rests on (EvidenceKind value or ""), by dimension (issue 16).
+    evidence_kinds: dict[str, str] = field(default_factory=dict)
+    verified: set[str] = field(default_factory=set)  # answers an advisor verified
+    own_answers: dict[str, Band] = field(default_factory=dict)  # the lead's, before agreement
+    agreed: frozenset[str] = frozenset()  # dimensions whose band the team agreed
 
 
 def _weights_in_force() -> dict[str, float]:
@@ -131,8 +136,12 @@ def sector_targets(
 def assessment_results(assessment: Assessment) -> AssessmentResults:
     spec = assessment.framework.spec
     answers = list(answers_for(assessment))
-    bands = {a.dimension_key: a.band for a in answers if a.dimension_key in spec.dimensions}
-    scores = score(spec, bands)
+    own = {a.dimension_key: a.value for a in answers if a.dimension_key in spec.dimensions}
+    # Where the team agreed a band after comparing everyone's (issue 16), that band counts.
+    agreed = {a.dimension_key: a.value for a in assessment.agreed_bands.all()
+              if a.dimension_key in spec.dimensions}
+    scores = score(spec, own | agreed)
+    bands = scores.dimensions  # "don't know" as None: priorities leave it out like N/A
     targets, source, peer_count = sector_targets(spec, assessment.sector, assessment.employees)
     weights = priority_weights()
     priorities = prioritise(
@@ -152,4 +161,8 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
         peer_count=peer_count,
         weights=weights,
         evidence={a.dimension_key: a.evidence for a in answers},
+        evidence_kinds={a.dimension_key: a.evidence_kind for a in answers},
+        verified={a.dimension_key for a in answers if a.verified_at is not None},
+        own_answers=own,
+        agreed=frozenset(agreed),
     )

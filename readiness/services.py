@@ -20,10 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from readiness import benchmarks
+from readiness.languages import language_active, language_supported
 from readiness.models import (
     Answer,
     Assessment,
     BenchmarkCohort,
+    EvidenceKind,
     Firm,
     FirmAccount,
     FrameworkVersion,
@@ -35,7 +37,7 @@ from readiness.reference_cache import (
     reference_bump,
     reference_get,
 )
-from readiness.scoring import score
+from readiness.scoring import UNKNOWN, Band, score
 from readiness.selectors import benchmark_peer_bands
 
 logger = logging.getLogger(__name__)
@@ -99,6 +101,7 @@ def assessment_start(
         token_hash=token_hash,
         objectives=list(previous.objectives) if previous else [],
         cost_profile=dict(previous.cost_profile) if previous else {},
+        language=language_active(),
         **{field: profile.get(field) for field in PROFILE_FIELDS if field in profile},
     )
     if previous and previous.contact_email_verified_at and (
@@ -109,11 +112,24 @@ def assessment_start(
     if previous:
         keys = set(assessment.framework.spec.dimension_keys)
         Answer.objects.bulk_create(
-            Answer(assessment=assessment, dimension_key=a.dimension_key, band=a.band, evidence=a.evidence)
+            Answer(assessment=assessment, dimension_key=a.dimension_key, band=a.band,
+                   is_unknown=a.is_unknown, evidence=a.evidence, evidence_kind=a.evidence_kind)
             for a in previous.answers.all()
             if a.dimension_key in keys
         )
     return assessment, token
+
+
+def assessment_set_language(*, assessment: Assessment, language: str) -> Assessment:
+    """Keep the firm's language with its assessment (its PDF report comes in it); a submitted
+    assessment may change it too, since it is no answer. Unknown languages are refused."""
+    known = language_supported(language)
+    if known is None:
+        raise ValidationError("This language is not available.", code="language")
+    if assessment.language != known:
+        assessment.language = known
+        Assessment.objects.filter(pk=assessment.pk).update(language=known)
+    return assessment
 
 
 def _require_draft(assessment: Assessment) -> None:
@@ -143,9 +159,10 @@ def assessment_update_profile(*, assessment: Assessment, profile: Mapping[str, A
 
 @transaction.atomic
 def answers_save(
-    *, assessment: Assessment, answers: Mapping[str, tuple[int | None, str]]
+    *, assessment: Assessment, answers: Mapping[str, tuple[Band, str] | tuple[Band, str, str]]
 ) -> None:
-    """Upsert answers: ``{dimension_key: (band or None for N/A, evidence)}``.
+    """Upsert answers: ``{dimension_key: (band, None for N/A or "unknown", evidence[, what the
+    answer rests on: an EvidenceKind or ""])}``.
 
     Keys are checked against the assessment's framework; the upsert makes a repeated post (two
     tabs, a retry) update the one row per dimension instead of adding rows: the last write wins.
@@ -156,9 +173,13 @@ def answers_save(
     if unknown:
         raise ValidationError("Unknown dimension: %(keys)s", code="unknown_dimension",
                               params={"keys": ", ".join(sorted(unknown))})
-    for key, (band, _) in answers.items():
-        if band is not None and band not in range(6):
+    rows = {key: (*value, "")[:3] for key, value in answers.items()}
+    for key, (band, _, kind) in rows.items():
+        if band is not None and band != UNKNOWN and band not in range(6):
             raise ValidationError("%(key)s: the band must be from 0 to 5.", code="band_range",
+                                  params={"key": key})
+        if kind and kind not in EvidenceKind.values:
+            raise ValidationError("%(key)s: unknown kind of evidence.", code="evidence_kind",
                                   params={"key": key})
     # Touch the draft first: it counts its resume link from the latest save, and the UPDATE
     # locks the assessment's row until commit, so saves from two tabs are applied one after the
@@ -172,11 +193,13 @@ def answers_save(
     # a SELECT and an UPDATE per dimension: a quarter of the round trips under load
     # (docs/performance.md), and no insert race between two first saves.
     Answer.objects.bulk_create(
-        [Answer(assessment=assessment, dimension_key=key, band=band, evidence=evidence or "")
-         for key, (band, evidence) in answers.items()],
+        [Answer(assessment=assessment, dimension_key=key,
+                band=None if band == UNKNOWN else band, is_unknown=band == UNKNOWN,
+                evidence=evidence or "", evidence_kind=kind or "")
+         for key, (band, evidence, kind) in rows.items()],
         update_conflicts=True,
         unique_fields=["assessment", "dimension_key"],
-        update_fields=["band", "evidence", "updated_at"],
+        update_fields=["band", "is_unknown", "evidence", "evidence_kind", "updated_at"],
     )
 
 
@@ -207,11 +230,16 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
     locked = Assessment.objects.select_for_update().select_related("framework").get(
         pk=assessment.pk)
     spec = locked.framework.spec
-    bands = dict(locked.answers.values_list("dimension_key", "band"))
+    bands = {key: UNKNOWN if unknown else band for key, band, unknown in
+             locked.answers.values_list("dimension_key", "band", "is_unknown")}
+    # Where the team agreed a band after comparing everyone's (issue 16), that band counts.
+    bands |= {key: UNKNOWN if unknown else band for key, band, unknown in
+              locked.agreed_bands.values_list("dimension_key", "band", "is_unknown")}
     missing = [d.name for k, d in spec.dimensions.items() if k not in bands]
     if missing:
         raise ValidationError(
-            "Please rate every dimension (or mark it not applicable) before submitting. "
+            "Please rate every dimension (or mark it not applicable or not known) before "
+            "submitting. "
             "Still open: %(missing)s.",
             code="incomplete",
             params={"missing": ", ".join(missing)},

@@ -6,6 +6,7 @@ from readiness.views import consent as consent_views
 from readiness.views import plan as plan_views
 from readiness.views import privacy as privacy_views
 from readiness.views import reports as report_views
+from readiness.views import team as team_views
 
 app_name = "readiness"
 
@@ -44,6 +45,21 @@ urlpatterns = [
     path("assessment/<uuid:public_id>/pack/<slug:slug>/", plan_views.pack_page, name="pack"),
     path("assessment/<uuid:public_id>/pack/<slug:slug>.pdf", plan_views.pack_pdf,
          name="pack_pdf"),
+    path("assessment/<uuid:public_id>/team/", team_views.team, name="team"),
+    path("assessment/<uuid:public_id>/team/share/", team_views.team_share, name="team_share"),
+    path("assessment/<uuid:public_id>/team/<uuid:respondent_id>/remind/",
+         team_views.respondent_remind, name="respondent_remind"),
+    path("assessment/<uuid:public_id>/team/<uuid:respondent_id>/remove/",
+         team_views.respondent_remove, name="respondent_remove"),
+    path("assessment/<uuid:public_id>/team/compare/", team_views.divergence, name="divergence"),
+    path("assessment/<uuid:public_id>/team/agree/<slug:dimension_key>/", team_views.agree,
+         name="agree"),
+    path("team/<str:token>/", team_views.respondent_open, name="respondent_open"),
+    path("respondent/<uuid:public_id>/", team_views.respondent_home, name="respondent_home"),
+    path("respondent/<uuid:public_id>/pillar/<slug:pillar_key>/", team_views.respondent_pillar,
+         name="respondent_pillar"),
+    path("respondent/<uuid:public_id>/pillar/<slug:pillar_key>/autosave/",
+         team_views.respondent_autosave, name="respondent_autosave"),
     path("assessment/<uuid:public_id>/report.pdf", report_views.report_download, name="report"),
     path("assessment/<uuid:public_id>/report/", report_views.report_progress,
          name="report_progress"),

@@ -157,3 +157,14 @@ def _reports_render_inline(settings):
     backend back and runs the worker, as production does."""
     settings.TASKS = {**settings.TASKS,
                       "reports": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _language_of_no_request():
+    """LocaleMiddleware activates a request's language in the thread that served it and leaves
+    it there; the next test starts, as a worker or command does, with the default (en-gb)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from advisors import selectors
 from advisors.access import advisor_required, share_for_member
 from config.ratelimit import rate_limit
+from readiness.languages import language_supported
 from readiness.models import Assessment, ReportBundle
 from readiness.reports.services import report_bundle_request
 from readiness.views.reports import report_progress_response, report_response
@@ -24,9 +25,13 @@ MAX_BUNDLE = 200
 @advisor_required
 def case_report(request: HttpRequest, share_id: int) -> HttpResponse:
     share = share_for_member(request, share_id)
+    language, query = _report_language(request)
+    if language == "":
+        return _unknown_language(request, share_id)
     return report_response(request, share.assessment, organisation_id=share.organisation_id,
                            progress_url=reverse("advisors:case_report_progress",
-                                                args=[share_id]))
+                                                args=[share_id]) + query,
+                           language=language)
 
 
 @require_GET
@@ -34,10 +39,30 @@ def case_report(request: HttpRequest, share_id: int) -> HttpResponse:
 def case_report_progress(request: HttpRequest, share_id: int) -> HttpResponse:
     """Where an advisor waits while the worker renders a case's PDF (F8)."""
     share = share_for_member(request, share_id)
+    language, query = _report_language(request)
+    if language == "":
+        return _unknown_language(request, share_id)
     return report_progress_response(
         request, share.assessment, organisation_id=share.organisation_id,
-        download_url=reverse("advisors:case_report", args=[share_id]),
-        back_url=reverse("advisors:review", args=[share_id]), back_label="Back to the case")
+        download_url=reverse("advisors:case_report", args=[share_id]) + query,
+        back_url=reverse("advisors:review", args=[share_id]), back_label="Back to the case",
+        language=language)
+
+
+def _report_language(request: HttpRequest) -> tuple[str | None, str]:
+    """The language an advisor chose for a case's PDF (``?lang=``) and the query string that
+    keeps it: None without a choice (the firm's own language), "" for one we do not speak."""
+    asked = request.GET.get("lang", "")
+    if not asked:
+        return None, ""
+    language = language_supported(asked)
+    return (language, f"?lang={language}") if language else ("", "")
+
+
+def _unknown_language(request: HttpRequest, share_id: int) -> HttpResponse:
+    messages.error(request, "Reports come in English, German, Korean or Traditional Chinese: "
+                            "choose one of those languages.")
+    return redirect("advisors:review", share_id=share_id)
 
 
 @require_POST

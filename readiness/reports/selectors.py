@@ -7,6 +7,7 @@ fixed number of queries whatever the number of dimensions, priorities or program
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from programmes.matching import MatchResult
 from programmes.models import Programme
@@ -25,13 +27,17 @@ from readiness.framework import BandSpec, DimensionSpec, FrameworkSpec
 from readiness.models import Assessment
 from readiness.prioritisation import explain
 from readiness.selectors import AssessmentResults, assessment_results
+from readiness.team_selectors import profile_confidence
 
 # Priorities shown in full on the page and in the report; the rest are in the dimension table.
 TOP_PRIORITIES = 5
 SUMMARY_COUNT = 3
 # Bump when the report's layout changes in a way that should replace stored PDFs.
-REPORT_LAYOUT_VERSION = 2
+REPORT_LAYOUT_VERSION = 3  # 3: the international view's pages (issue 15)
 # What the report shows of an advisor's note (see ``advisor_notes_for``).
+
+# What an answer rests on, as the results table and the PDF say it (issue 16).
+EVIDENCE_KIND_SHORT = {"observed": "observed", "document": "a document", "estimate": "an estimate"}
 
 # Where a firm stands, in plain words, by the whole band of its overall score.
 STANDING: dict[int, str] = {
@@ -81,6 +87,9 @@ def results_context(
             "next": band_spec(dim, band + 1) if band is not None and band < 5 else None,
             "pillar": spec.pillars[dim.pillar],
             "evidence": data.evidence.get(key, ""),
+            "unknown": key in data.scores.unknown,
+            "verified": key in data.verified,
+            "evidence_kind": EVIDENCE_KIND_SHORT.get(data.evidence_kinds.get(key, ""), ""),
             # ``evidence`` has a key for every saved answer, "not applicable" included.
             "answered": key in data.evidence,
         })
@@ -94,6 +103,7 @@ def results_context(
     plan = plan_for_assessment(assessment, results=data, match_result=match_result)
     overall = data.scores.overall
     return {
+        "confidence": profile_confidence(assessment=assessment, results=data),
         "assessment": assessment,
         "spec": spec,
         "scores": data.scores,
@@ -251,7 +261,8 @@ def report_context(
         **_block_contrast(blocks),
         "answered_count": len(answered),
         "not_applicable": [spec.dimensions[k] for k, b in data.scores.dimensions.items()
-                           if b is None],
+                           if b is None and k not in data.scores.unknown],
+        "not_known": [spec.dimensions[k] for k in data.scores.unknown],
         "objective_names": [c.name for c in spec.objectives if c.key in assessment.objectives],
         "cost_shares": _cost_shares(spec, assessment.cost_profile),
         "programme_facts": facts,
@@ -333,6 +344,8 @@ def report_fingerprint(context: dict[str, Any]) -> str:
     facts: dict[str, ProgrammeFacts] = context["programme_facts"]
     shown = {
         "layout": REPORT_LAYOUT_VERSION,
+        # The same report in another language is another PDF (issue 17).
+        "language": get_language(),
         "framework": data.spec.version,
         "status": assessment.status,
         "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
@@ -342,7 +355,11 @@ def report_fingerprint(context: dict[str, Any]) -> str:
         "objectives": assessment.objectives,
         "cost_profile": assessment.cost_profile,
         "bands": data.scores.dimensions,
+        "unknown": list(data.scores.unknown),
+        "confidence": dataclasses.asdict(context["confidence"]) if context.get("confidence")
+        else None,
         "evidence": data.evidence,
+        "evidence_kinds": data.evidence_kinds,
         "targets": data.targets,
         "target_source": data.target_source,
         "peers_enough": data.peer_count >= 10,

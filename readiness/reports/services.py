@@ -11,7 +11,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import override
 
+from readiness.languages import language_supported
 from readiness.models import Assessment, ReportBundle, StoredReport
 from readiness.reports.rendering import RenderedPDF, ReportURLFetcher, render_pdf
 from readiness.reports.selectors import report_context, report_fingerprint
@@ -28,6 +30,13 @@ class ReportFile:
     reused: bool  # True when a stored PDF was served without rendering
 
 
+def report_language(assessment: Assessment, language: str | None = None) -> str:
+    """The language a report is rendered in: the one asked for (an advisor's choice) when the
+    product speaks it, else the one kept with the assessment (issue 17)."""
+    return (language_supported(language) or language_supported(assessment.language)
+            or "en-gb")
+
+
 def report_filename(assessment: Assessment, *, on: datetime.date | None = None) -> str:
     """``<firm>-readiness-report-<date>.pdf``; scripts other than Latin are kept (RFC 5987)."""
     day = on or (timezone.localdate(assessment.submitted_at) if assessment.submitted_at
@@ -38,13 +47,15 @@ def report_filename(assessment: Assessment, *, on: datetime.date | None = None) 
 
 
 def report_render(
-    *, assessment: Assessment, fetcher: ReportURLFetcher | None = None
+    *, assessment: Assessment, fetcher: ReportURLFetcher | None = None,
+    language: str | None = None,
 ) -> RenderedPDF:
     """Render the report now, without storing it (drafts, the command's ``--no-store``)."""
-    return render_pdf(report_context(assessment), fetcher=fetcher)
+    with override(report_language(assessment, language)):
+        return render_pdf(report_context(assessment), fetcher=fetcher)
 
 
-def report_get_or_render(
+def _report_get_or_render(
     *, assessment: Assessment, fetcher: ReportURLFetcher | None = None,
     organisation_id: int | None = None,
 ) -> ReportFile:
@@ -83,7 +94,7 @@ def report_get_or_render(
     return ReportFile(rendered.content, filename, rendered.pages, reused=False)
 
 
-def report_stored_current(
+def _report_stored_current(
     *, assessment: Assessment, organisation_id: int | None = None
 ) -> ReportFile | None:
     """The stored PDF while it still shows what the report would show now, else None.
@@ -106,7 +117,7 @@ def report_stored_current(
     return ReportFile(content, filename, stored.pages, reused=True)
 
 
-def report_render_stored(
+def _report_render_stored(
     *, assessment: Assessment, organisation_id: int | None = None,
     fetcher: ReportURLFetcher | None = None,
 ) -> ReportFile:
@@ -115,7 +126,7 @@ def report_render_stored(
     For the render task (readiness.reports.tasks.render_report): the web request that asked
     for it then finds the copy with ``report_stored_current``.
     """
-    current = report_stored_current(assessment=assessment, organisation_id=organisation_id)
+    current = _report_stored_current(assessment=assessment, organisation_id=organisation_id)
     if current is not None:
         return current
     context = report_context(assessment, organisation_id=organisation_id)
@@ -126,6 +137,35 @@ def report_render_stored(
            fingerprint=report_fingerprint(context), rendered=rendered)
     filename = report_filename(assessment, on=context["report_date"])
     return ReportFile(rendered.content, filename, rendered.pages, reused=False)
+
+
+def report_get_or_render(
+    *, assessment: Assessment, fetcher: ReportURLFetcher | None = None,
+    organisation_id: int | None = None, language: str | None = None,
+) -> ReportFile:
+    """The report's PDF in its language (``report_language``): the stored one while it is
+    current, else freshly rendered. Raises ``ReportRenderError`` when rendering fails."""
+    with override(report_language(assessment, language)):
+        return _report_get_or_render(assessment=assessment, fetcher=fetcher,
+                                     organisation_id=organisation_id)
+
+
+def report_stored_current(
+    *, assessment: Assessment, organisation_id: int | None = None, language: str | None = None,
+) -> ReportFile | None:
+    """The stored PDF while it still shows what the report would show now, in its language."""
+    with override(report_language(assessment, language)):
+        return _report_stored_current(assessment=assessment, organisation_id=organisation_id)
+
+
+def report_render_stored(
+    *, assessment: Assessment, organisation_id: int | None = None,
+    fetcher: ReportURLFetcher | None = None, language: str | None = None,
+) -> ReportFile:
+    """Render the report in its language unless a current copy is stored, and store it."""
+    with override(report_language(assessment, language)):
+        return _report_render_stored(assessment=assessment, organisation_id=organisation_id,
+                                     fetcher=fetcher)
 
 
 def _store(

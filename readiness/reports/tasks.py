@@ -72,7 +72,8 @@ def build_report_bundle(bundle_id: int) -> dict:
 
 
 @task(backend="reports")
-def render_report(assessment_id: int, organisation_id: int | None = None) -> dict:
+def render_report(assessment_id: int, organisation_id: int | None = None,
+                  language: str | None = None) -> dict:
     """Render one report and store it, for the page that polls for it (F8).
 
     Runs on the "reports" task backend, whose worker renders one PDF at a time: however many
@@ -82,7 +83,8 @@ def render_report(assessment_id: int, organisation_id: int | None = None) -> dic
                   .filter(pk=assessment_id).first())
     if assessment is None:  # erased while it waited
         return {"assessment": assessment_id, "erased": True}
-    report = report_render_stored(assessment=assessment, organisation_id=organisation_id)
+    report = report_render_stored(assessment=assessment, organisation_id=organisation_id,
+                                  language=language)
     return {"assessment": str(assessment.public_id), "pages": report.pages,
             "reused": report.reused}
 

@@ -260,10 +260,12 @@ def review(request: HttpRequest, assessment: Assessment) -> HttpResponse:
         (p, [(spec.dimensions[k], answers.get(k)) for k in p.dimensions])
         for p in spec.pillars.values()
     ]
-    missing = [spec.dimensions[k] for k in spec.dimension_keys if k not in answers]
+    agreed = {a.dimension_key: a for a in assessment.agreed_bands.all()}
+    missing = [spec.dimensions[k] for k in spec.dimension_keys
+               if k not in answers and k not in agreed]
     return render(request, "readiness/review.html", {
         **_step_context(request, assessment, "review"),
-        "pillars": pillars, "missing": missing, "error": error,
+        "pillars": pillars, "missing": missing, "error": error, "agreed": agreed,
         "objective_names": {o.key: o.name for o in spec.objectives},
         "cost_names": {c.key: c.name for c in spec.cost_categories},
     }, status=400 if error else 200)

@@ -25,6 +25,7 @@ from readiness.models import Assessment
 from readiness.reports.rendering import ReportRenderError, html_to_pdf
 from readiness.reports.selectors import progress_since_previous, results_context
 from readiness.views.assessment import holder_view, results_page_context
+from readiness.views.language import in_assessment_language
 
 logger = logging.getLogger(__name__)
 # Where the (never cached) target form goes inside the cached results body: the form carries
@@ -117,6 +118,7 @@ def pack_page(request: HttpRequest, assessment: Assessment, slug: str) -> HttpRe
 @require_GET
 @rate_limit("pdf")
 @holder_view
+@in_assessment_language
 def pack_pdf(request: HttpRequest, assessment: Assessment, slug: str) -> HttpResponse:
     """The application pack on one page."""
     if assessment.is_draft:
@@ -165,6 +167,7 @@ def plan_targets(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 @require_GET
 @rate_limit("pdf")
 @holder_view
+@in_assessment_language
 def plan_pdf(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     """The plan on one page, to take to a board or a funder; a failure is a page, not a 500."""
     if assessment.is_draft:

@@ -44,7 +44,8 @@ def report_progress(request: HttpRequest, assessment: Assessment) -> HttpRespons
 
 def report_response(request: HttpRequest, assessment: Assessment, *,
                     organisation_id: int | None = None,
-                    progress_url: str | None = None) -> HttpResponse:
+                    progress_url: str | None = None,
+                    language: str | None = None) -> HttpResponse:
     """The stored PDF if it is current; else a render queued for the worker and its progress page.
 
     Rendering takes seconds of CPU, so it never happens in a web request (F8): a client's
@@ -53,18 +54,20 @@ def report_response(request: HttpRequest, assessment: Assessment, *,
     """
     progress_url = progress_url or reverse("readiness:report_progress",
                                            args=[assessment.public_id])
-    report = report_stored_current(assessment=assessment, organisation_id=organisation_id)
+    report = report_stored_current(assessment=assessment, organisation_id=organisation_id,
+                                   language=language)
     if report is None:
-        if not _render_in_flight(request, assessment, organisation_id):
+        if not _render_in_flight(request, assessment, organisation_id, language):
             if is_ratelimited(request, group="readiness:pdf_render", key=client_address,
                               rate=settings.RATELIMITS["pdf_render"], increment=True):
                 return too_many_requests(request, settings.RATELIMITS["pdf_render"])
-            result = _render_request(request, assessment, organisation_id)
+            result = _render_request(request, assessment, organisation_id, language)
             if result.status == TaskResultStatus.FAILED:  # an inline backend ran it already
                 logger.error("Report download failed for assessment %s", assessment.pk)
                 return render(request, "reports/failed.html", {"assessment": assessment},
                               status=503)
-        report = report_stored_current(assessment=assessment, organisation_id=organisation_id)
+        report = report_stored_current(assessment=assessment, organisation_id=organisation_id,
+                                       language=language)
     if report is None:
         return redirect(progress_url)
     return pdf_response(report)
@@ -82,13 +85,14 @@ def pdf_response(report: ReportFile) -> HttpResponse:
 
 def report_progress_response(request: HttpRequest, assessment: Assessment, *,
                              download_url: str, back_url: str, back_label: str,
-                             organisation_id: int | None = None) -> HttpResponse:
+                             organisation_id: int | None = None,
+                             language: str | None = None) -> HttpResponse:
     """The progress page (or, for htmx, its polled part): queued, rendering, ready or failed."""
     # The task's state first: while it is queued or running, each poll costs one small query
     # instead of building the report's context to compare fingerprints.
-    state = _render_state(request, assessment, organisation_id)
+    state = _render_state(request, assessment, organisation_id, language)
     if state not in ("queued", "rendering") and report_stored_current(
-            assessment=assessment, organisation_id=organisation_id):
+            assessment=assessment, organisation_id=organisation_id, language=language):
         state = "ready"
     context = {"assessment": assessment, "state": state, "download_url": download_url,
                "progress_url": request.path, "back_url": back_url, "back_label": back_label}
@@ -100,24 +104,26 @@ def report_progress_response(request: HttpRequest, assessment: Assessment, *,
 RENDERS_SESSION_KEY = "report_renders"
 
 
-def _render_key(assessment: Assessment, organisation_id: int | None) -> str:
-    return f"{assessment.public_id}:{organisation_id or ''}"
+def _render_key(assessment: Assessment, organisation_id: int | None,
+                language: str | None = None) -> str:
+    key = f"{assessment.public_id}:{organisation_id or ''}"
+    return f"{key}:{language}" if language else key
 
 
 def _render_request(request: HttpRequest, assessment: Assessment,
-                    organisation_id: int | None) -> TaskResult:
-    result = render_report.enqueue(assessment.pk, organisation_id)
+                    organisation_id: int | None, language: str | None = None) -> TaskResult:
+    result = render_report.enqueue(assessment.pk, organisation_id, language)
     renders = request.session.get(RENDERS_SESSION_KEY, {})
-    renders[_render_key(assessment, organisation_id)] = str(result.id)
+    renders[_render_key(assessment, organisation_id, language)] = str(result.id)
     request.session[RENDERS_SESSION_KEY] = renders
     return result
 
 
 def _render_state(request: HttpRequest, assessment: Assessment,
-                  organisation_id: int | None) -> str:
+                  organisation_id: int | None, language: str | None = None) -> str:
     """"queued", "rendering", "failed", or "none" (nothing asked, or done but since outdated)."""
     task_id = request.session.get(RENDERS_SESSION_KEY, {}).get(
-        _render_key(assessment, organisation_id))
+        _render_key(assessment, organisation_id, language))
     if task_id is None or not render_report.get_backend().supports_get_result:
         return "none"
     try:
@@ -129,5 +135,6 @@ def _render_state(request: HttpRequest, assessment: Assessment,
 
 
 def _render_in_flight(request: HttpRequest, assessment: Assessment,
-                      organisation_id: int | None) -> bool:
-    return _render_state(request, assessment, organisation_id) in ("queued", "rendering")
+                      organisation_id: int | None, language: str | None = None) -> bool:
+    return _render_state(request, assessment, organisation_id, language) in ("queued",
+                                                                              "rendering")

@@ -125,7 +125,7 @@ def test_pillar_form_fields_follow_the_pillar():
     for pillar in PILLAR_KEYS:
         form = PillarForm(spec=SPEC, pillar_key=pillar)
         expected = [f"{prefix}_{k}" for k in DIMENSIONS_OF[pillar]
-                    for prefix in ("band", "evidence")]
+                    for prefix in ("band", "basis", "evidence")]
         assert list(form.fields) == expected
 
 
@@ -134,9 +134,9 @@ def test_valid_pillar_answers():
                       spec=SPEC, pillar_key="automation")
     assert form.is_valid(), form.errors
     assert form.answers() == {
-        "shop_floor_automation": (1, "note shop_floor_automation"),
-        "enterprise_automation": (2, "note enterprise_automation"),
-        "facility_automation": (None, "note facility_automation"),
+        "shop_floor_automation": (1, "note shop_floor_automation", ""),
+        "enterprise_automation": (2, "note enterprise_automation", ""),
+        "facility_automation": (None, "note facility_automation", ""),
     }
 
 

@@ -110,7 +110,7 @@ def test_all_zero_is_zero_not_none():
 
 def test_as_dict_has_the_api_shape():
     data = score(SPEC, EXAMPLE).as_dict()
-    assert set(data) == {"dimensions", "pillars", "blocks", "overall", "percent"}
+    assert set(data) == {"dimensions", "pillars", "blocks", "overall", "percent", "unknown"}
     assert data["dimensions"]["integrated_product_lifecycle"] is None
 
 

@@ -203,3 +203,71 @@ def test_evaluate_stores_nothing(client, db):
 
     assert post(client, BODY).status_code == 200
     assert Assessment.objects.count() == 0
+
+
+def test_the_document_describes_the_schema_that_validates(client, db):
+    from readiness.framework import CURRENT_VERSION, load_framework
+
+    spec = load_framework(CURRENT_VERSION)
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    answers = schemas["Answers"]
+    assert list(answers["properties"]) == list(spec.dimension_keys)
+    assert answers["additionalProperties"] is False
+    band = answers["properties"]["vertical_integration"]["anyOf"]
+    assert {"type": "integer", "minimum": 0, "maximum": 5} in band
+    assert {"const": "unknown", "type": "string"} in band
+    assert list(schemas["CostProfile"]["properties"]) == list(spec.cost_keys)
+    assert set(schemas["EvaluateRequest"]["required"]) == {"company", "answers"}
+    assert set(schemas["Company"]["required"]) == {"country", "employees", "sector"}
+    # Every answer besides 200 is described with its body, so that fuzzing checks those too.
+    responses = client.get("/api/v1/openapi.json").json()["paths"]["/evaluate"]["post"]["responses"]
+    assert {status: r["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+            for status, r in responses.items()} == {"200": "Evaluation", "400": "Errors",
+                                                     "429": "Errors"}
+
+
+def test_dont_know_is_accepted_and_left_out_of_every_mean(client, db):
+    body = {**BODY, "answers": {"vertical_integration": 1, "shop_floor_automation": "unknown"}}
+    answer = post(client, body).json()
+    assert answer["scores"]["dimensions"]["shop_floor_automation"] is None
+    assert answer["scores"]["overall"] == pytest.approx(1.0)
+
+
+def test_include_names_known_parts_only(client, db):
+    assert post(client, {**BODY, "include": ["international"]}).status_code == 200
+    response = post(client, {**BODY, "include": ["horoscope"]})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"include[0]": ["Unknown part; choose from international."]}
+
+
+def test_messages_name_the_fault_in_our_words(client, db):
+    body = {"company": {**FIRM, "employees": 4.5, "sector": 25}, "answers": {"nope": 1},
+            "objectives": ["quality", "quality"]}
+    assert post(client, body).json()["errors"] == {
+        "company.employees": ["Give the headcount as a whole number of at least 1."],
+        "company.sector": ["Give an ISIC Rev. 4 division as two digits, e.g. \"25\"."],
+        "answers.nope": ["Unknown dimension key."],
+        "objectives[1]": ["Listed twice."],
+    }
+
+
+def test_the_api_needs_no_csrf_token_and_reads_no_cookie(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert post(client, BODY).status_code == 200
+
+
+def test_head_is_a_get_without_a_body_and_405_names_the_method(client, db):
+    assert client.head("/api/v1/programmes").status_code == 200
+    response = client.put("/api/v1/evaluate", "{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response.json() == {"errors": {"method": ["Use POST."]}}
+
+
+def test_every_bad_filter_is_named_at_once(client, db):
+    errors = client.get("/api/v1/programmes", {"country": "XX", "colour": "red"}).json()["errors"]
+    assert set(errors) == {"country", "colour"}
+    assert client.get("/api/v1/programmes/not%20a%20slug").json() == {
+        "detail": "No programme 'not a slug'."}

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from programmes.evaluation import evaluate, parse_evaluation
+from programmes.evaluation import evaluate
 from programmes.matching import match
 from programmes.models import Programme
 from programmes.selectors import programme_index_get, programme_match
@@ -24,6 +24,8 @@ from readiness.prioritisation import prioritise
 from readiness.scoring import score
 from readiness.selectors import priority_weights
 from readiness.widgets import StaticOptionsSelect
+from reports.evaluate import evaluation_request
+from reports.schemas import evaluation_body
 from tests.factories import DIMENSION_KEYS, answer, make_assessment, open_link, url
 from tests.reports.test_reports import load_programmes
 
@@ -128,8 +130,8 @@ def test_matching_over_the_country_index_equals_matching_over_every_programme(
         framework, firm, as_of):
     load_programmes()
     spec = framework.spec
-    request = parse_evaluation({"company": firm, "answers": ALL,
-                                "objectives": ["quality"]}, spec)
+    request = evaluation_request(evaluation_body({"company": firm, "answers": ALL,
+                                                  "objectives": ["quality"]}))
     scores = score(spec, request.answers)
     priorities = prioritise(spec, request.answers, objectives=request.objectives)
     names = {key: dim.name for key, dim in spec.dimensions.items()}
@@ -150,7 +152,7 @@ def test_matching_over_the_country_index_equals_matching_over_every_programme(
 
 def test_evaluate_reads_no_programme_more_than_once_per_call(framework):
     load_programmes()
-    request = parse_evaluation({"company": FIRMS[0], "answers": ALL}, framework.spec)
+    request = evaluation_request(evaluation_body({"company": FIRMS[0], "answers": ALL}))
     first = evaluate(request, framework.spec)
     assert evaluate(request, framework.spec) == first
 
@@ -177,10 +179,12 @@ def test_results_page_queries_pinned_and_fewer_once_its_body_is_kept(framework):
     kept = count_queries(lambda: client.get(path))
     # Kept: the holder's page only (session, assessment, sharing panel's organisations and
     # shares, referrals, the previous assessment for progress). Drawn: that and the
-    # body's seven reads (answers, targets, weights, institution names, programmes and their
-    # kinds, the plan's funding offers; none kept per process inside the test's transaction).
+    # body's eight reads (answers, the team's agreed bands, invited colleagues for the
+    # confidence, targets, weights, institution names, programmes and their kinds; none kept
+    # per process inside the test's transaction). The plan's funding offers come with the
+    # programme records, without a query of their own.
     assert kept == 6
-    assert drawn - kept == 7
+    assert drawn - kept == 8
 
 
 def unmasked(page: str) -> str:

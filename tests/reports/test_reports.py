@@ -130,7 +130,7 @@ def test_the_pdf_is_tagged_for_screen_readers(rendered):
     reader = PdfReader(io.BytesIO(result.content))
     catalog = reader.trailer["/Root"]
     assert bool(catalog["/MarkInfo"]["/Marked"])
-    assert catalog["/Lang"] == "en"
+    assert catalog["/Lang"] == "en-gb"  # the assessment's language (docs/i18n.md)
     structure = catalog["/StructTreeRoot"]
     kinds: set[str] = set()
 

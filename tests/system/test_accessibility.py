@@ -174,6 +174,9 @@ PAGES: dict[str, Callable[[Page, object], None]] = {
     "results": lambda page, _: page.goto(f"/assessment/{submitted(page)}/results/"),
     "programme-directory": with_programmes("/programmes/"),
     "programme": with_programmes("/programmes/made-smarter-nw-adoption-pilot/"),
+    "country": with_programmes("/programmes/countries/DE/"),
+    "results-international": lambda page, _: page.goto(
+        f"/assessment/{submitted(page)}/results/?intl=2020-11-30"),
     "resume": lambda page, _: page.goto("/resume/"),
     "advisor-login": lambda page, _: page.goto("/advisor/login/"),
     "caseload": as_advisor("/advisor/"),

@@ -94,8 +94,8 @@ def test_the_wsgi_module_imports_every_view_before_workers_fork(tmp_path):
     env = stack.stack_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", None, tmp_path / "static")
     probe = ("import sys, config.wsgi; "
              "print(sorted(m for m in ('weasyprint', 'advisors.views.reports', "
-             "'programmes.api', 'readiness.views.assessment') if m in sys.modules))")
+             "'reports.api', 'readiness.views.assessment') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=stack.ROOT, env=env,  # noqa: S603
                           capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.split("\n")[-2] == str(sorted(
-        ["weasyprint", "advisors.views.reports", "programmes.api", "readiness.views.assessment"]))
+        ["weasyprint", "advisors.views.reports", "reports.api", "readiness.views.assessment"]))

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -10,7 +11,8 @@ class Command(BaseCommand):
     help = "Load (or refresh) every framework version from fixtures/framework/ into the database."
 
     def handle(self, *args, **options):
-        paths = sorted(FIXTURE_DIR.glob("v*.json"))
+        # v<N>.json only: v<N>.<language>.json beside it are its translations (docs/i18n.md).
+        paths = sorted(p for p in FIXTURE_DIR.glob("v*.json") if re.fullmatch(r"v\d+\.json", p.name))
         if not paths:
             raise CommandError(f"No framework fixtures in {FIXTURE_DIR}")
         for path in paths:
