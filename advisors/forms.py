@@ -146,7 +146,7 @@ class PolicyLensForm(forms.Form):
                       ("SG", "Singapore"), ("KR", "South Korea"), ("TW", "Taiwan"))
 
     as_of = forms.DateField(required=False, label=_("As of"),
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     country = forms.ChoiceField(required=False, label=_("Coverage in"), choices=NOTE_COUNTRIES)
     kind = forms.ChoiceField(required=False, label=_("Kind of support"),
                              choices=[c for c in Kind.choices if c[0] != Kind.SELF_ASSESSMENT])

@@ -51,6 +51,7 @@ def test_a_programme_manager_reads_the_policy_lens(page, office, artifacts_dir):
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Policy lens")
     expect(page.locator("#policy-summary")).to_contain_text("15 assessed firms")
+    expect(page.get_by_label("As of")).to_have_value(timezone.localdate().isoformat())
     coverage = page.locator("#coverage-table")
     north_west = coverage.locator("tr", has_text="North West")
     expect(north_west.locator("td").nth(1)).to_have_text("0 %")  # January 2018: not yet open
