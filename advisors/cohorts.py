@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import pandas as pd
-
-from readiness.benchmarks import SIZE_BANDS, size_band, size_band_range  # noqa: F401 (one home)
+from readiness.benchmarks import (  # noqa: F401 (one home for the size bands)
+    MIN_PEERS,
+    SIZE_BANDS,
+    peer_quartiles,
+    size_band,
+    size_band_range,
+)
 
 # No comparison below this many peers, so that no single firm can be singled out. Ten, as for
 # best-in-class targets: with five, four fake firms and the victim were enough to read the
 # victim's bands off the median (docs/benchmarks.md, security review F6); peers must also be
 # credible (readiness.selectors.credible_submissions), which anonymous submissions are not.
-MIN_COHORT = 10
+# The rule and the statistics live in readiness.benchmarks, so that the firm's own results show
+# its peers by the same rule and the same code.
+MIN_COHORT = MIN_PEERS
 
 
 def size_band_label(key: str) -> str:
@@ -57,23 +63,21 @@ def compare_with_peers(
     With fewer than MIN_COHORT peers nothing but the cohort size is returned. A dimension that
     fewer than MIN_COHORT peers rated (the rest marked it N/A) gets no statistics either.
     """
-    size = len(peer_bands)
+    size, statistics = peer_quartiles(dimension_keys, peer_bands)
     if size < MIN_COHORT:
         return PeerComparison(size, description, False, [], {})
-    frame = pd.DataFrame(list(peer_bands), columns=list(dimension_keys), dtype="float64")
     rows = []
     medians: dict[str, float | None] = {}
     for key in dimension_keys:
-        column = frame[key].dropna()
-        if len(column) < MIN_COHORT:
-            rows.append(DimensionComparison(key, bands.get(key), None, None, None, len(column)))
+        found = statistics.get(key)
+        if found is None:
+            answered = sum(1 for b in peer_bands if isinstance(b.get(key), int))
+            rows.append(DimensionComparison(key, bands.get(key), None, None, None, answered))
             medians[key] = None
             continue
-        median = float(column.median())
-        medians[key] = median
-        rows.append(DimensionComparison(
-            key, bands.get(key), median, float(column.quantile(0.25)),
-            float(column.quantile(0.75)), len(column)))
+        medians[key] = found.median
+        rows.append(DimensionComparison(key, bands.get(key), found.median, found.lower_quartile,
+                                        found.upper_quartile, found.peers))
     return PeerComparison(size, description, True, rows, medians)
 
 

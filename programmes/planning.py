@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from programmes.matching import Match
 from programmes.usecases import CostRange, UseCase, UseCaseLibrary
 
 HORIZONS = ("0-6 months", "6-12 months", "12-24 months")
@@ -125,10 +126,14 @@ class Plan:
     family: str | None
     family_name: str
     steps: tuple[PlanStep, ...] = field(default=())
+    # The matched programmes the plan was built with, best-ranked first (the summary names the
+    # best-ranked one that fits the first step, not the one with the lowest net cost).
+    offers: tuple[FundingOffer, ...] = field(default=())
 
     def head(self, count: int) -> Plan:
         """The first ``count`` steps (the one-page plan), in the same order."""
-        return Plan(self.currency, self.family, self.family_name, self.steps[:count])
+        return Plan(self.currency, self.family, self.family_name, self.steps[:count],
+                    self.offers)
 
     def by_horizon(self) -> list[tuple[str, list[PlanStep]]]:
         return [(h, [s for s in self.steps if s.horizon == h]) for h in HORIZONS
@@ -262,7 +267,7 @@ def build_plan(
             needed_for=tuple(needed_for.get((w.dimension, w.from_band), ())),
         ))
     return Plan(currency=currency, family=family, family_name=library.family_name(family),
-                steps=tuple(plan_steps))
+                steps=tuple(plan_steps), offers=tuple(offers))
 
 
 def _project(library: UseCaseLibrary, use_case: UseCase, *, family: str | None, currency: str,
@@ -282,7 +287,8 @@ def _project(library: UseCaseLibrary, use_case: UseCase, *, family: str | None, 
         else:
             prerequisites.append(f"Needs {name} at band {req.band} first; you are at {have}, "
                                  "so the plan takes that step earlier.")
-    funders = [fund(offer, use_case, cost) for offer in offers if _fits(offer, use_case)]
+    funders = [fund(offer, use_case, cost) for offer in offers
+               if _fits(offer, use_case.dimension, use_case.support_kinds)]
     # Money first (lowest net cost), then advice and other help in match order.
     funders.sort(key=lambda f: (f.net_cost is None, f.net_cost.low if f.net_cost else 0))
     return PlanProject(
@@ -294,19 +300,23 @@ def _project(library: UseCaseLibrary, use_case: UseCase, *, family: str | None, 
     )
 
 
-def _fits(offer: FundingOffer, use_case: UseCase) -> bool:
-    if offer.dimensions and use_case.dimension not in offer.dimensions:
+def _fits(offer: FundingOffer, dimension: str, support_kinds: Sequence[str]) -> bool:
+    if offer.dimensions and dimension not in offer.dimensions:
         return False
     if "self_assessment" in offer.kinds:
         # Diagnostic tools (SIRI and the like) are listed apart, not as help with a project
         # (DESIGN §6); they fit only a use case that is itself a diagnostic.
-        return "self_assessment" in use_case.support_kinds
-    return bool(set(offer.kinds) & set(use_case.support_kinds))
+        return "self_assessment" in support_kinds
+    return bool(set(offer.kinds) & set(support_kinds))
 
 
 def fund(offer: FundingOffer, use_case: UseCase, cost: CostRange) -> Funding:
     """How one programme could help with one project, and the net cost where we can say it."""
-    kinds = tuple(k for k in offer.kinds if k in use_case.support_kinds)
+    return _fund(offer, use_case.support_kinds, cost)
+
+
+def _fund(offer: FundingOffer, support_kinds: Sequence[str], cost: CostRange) -> Funding:
+    kinds = tuple(k for k in offer.kinds if k in support_kinds)
     pays = bool(set(kinds) & FUNDING_KINDS) and offer.match_rate_percent is not None
     if not pays:
         return Funding(offer.slug, offer.name, kinds, None, None, "", None,
@@ -371,8 +381,15 @@ KIND_WORDS = {
 }
 
 
-def owner_summary(*, firm_name: str, standing: str | None, plan: Plan) -> list[str]:
-    """Three sentences for the top of the results: where you stand, what first, what help."""
+def owner_summary(*, firm_name: str, standing: str | None, plan: Plan,
+                  matches: Sequence[Match] = ()) -> list[str]:
+    """Three sentences for the top of the results: where you stand, what first, what help.
+
+    The help sentence names the best-ranked matched programme (``matches`` in match order) that
+    fits the first step: one confirmed open first, then one last confirmed open (said so), then
+    one whose status nobody confirmed (said so); never the first funder of a project, which is
+    merely the one with the lowest net cost.
+    """
     sentences = []
     if standing:
         sentences.append(f"{firm_name} {standing}.")
@@ -390,12 +407,42 @@ def owner_summary(*, firm_name: str, standing: str | None, plan: Plan) -> list[s
         f"Start with “{project.title}” ({step.dimension_name}, band {step.from_band} to "
         f"{step.to_band}): typically {cost_text(project.cost)}, with results in "
         f"{project.time_to_value}.")
-    if project.funded_by:
-        sentences.append(_capital(funding_text(project.funded_by[0])) + ".")
-    else:
-        sentences.append("None of the programmes matched to you funds or advises on this "
-                         "project; the support section lists what else is open to you.")
+    sentences.append(help_sentence(plan, step, project, matches))
     return sentences
+
+
+def help_sentence(plan: Plan, step: PlanStep, project: PlanProject,
+                  matches: Sequence[Match]) -> str:
+    """Who could help with the first step: the best-ranked match that fits it, honestly."""
+    offers = {o.slug: o for o in plan.offers}
+
+    def sureness(match: Match) -> int:
+        if match.status == "open" and not match.stale:
+            return 0
+        return 1 if match.status == "open" else 2
+
+    candidates = []
+    for rank, match in enumerate(matches):
+        offer = offers.get(match.slug)
+        if offer is None:
+            continue
+        # The first project if the programme fits it, else the step's next one it fits.
+        fitting = [p for p in step.projects if _fits(offer, step.dimension, p.support_kinds)]
+        if fitting:
+            candidates.append((sureness(match), rank, match, offer, fitting[0]))
+    if not candidates:
+        return ("None of the programmes matched to you funds or advises on this step; the "
+                "support section lists what else is open to you.")
+    sure, _rank, match, offer, fitted = min(candidates, key=lambda c: (c[0], c[1]))
+    text = _capital(funding_text(_fund(offer, fitted.support_kinds, fitted.cost)))
+    if fitted is not project:
+        text += f" for “{fitted.title}”, another first project for this step"
+    if sure == 1:
+        text += (f" (it was {match.status_text[0].lower()}{match.status_text[1:]}: check that it"
+                 " still is)")
+    elif sure == 2:
+        text += " (nobody has confirmed that it is open: check with them first)"
+    return text + "."
 
 
 def _capital(text: str) -> str:

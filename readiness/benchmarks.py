@@ -66,3 +66,65 @@ def cohort_targets(
         if len(bands) >= MIN_PEERS_FOR_TARGET:
             targets.append(CohortTarget(key, nearest_rank_p90(bands), len(bands)))
     return len(peers), targets
+
+
+# Peers' median and quartiles (issue 13 item 5) -------------------------------------------------
+# The firm's results and the advisors' peer view (advisors.cohorts) both use these, by the same
+# rule: no statistics for a cohort of fewer than MIN_PEERS credible firms, nor for a dimension
+# that fewer than MIN_PEERS of them rated, so that no single firm can be singled out.
+MIN_PEERS = MIN_PEERS_FOR_TARGET
+
+
+@dataclass(frozen=True)
+class PeerQuartiles:
+    """One dimension's spread among peers: lower quartile, median, upper quartile."""
+
+    dimension: str
+    median: float
+    lower_quartile: float
+    upper_quartile: float
+    peers: int  # peers that rated the dimension (not N/A, not "don't know")
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"median": self.median, "lower": self.lower_quartile,
+                "upper": self.upper_quartile, "peers": self.peers}
+
+
+def quantile(ordered: list[int], fraction: float) -> float:
+    """The ``fraction`` quantile of sorted values by linear interpolation between the closest
+    ranks (pandas' and numpy's default), so that 12 peers' quartiles fall between bands."""
+    position = (len(ordered) - 1) * fraction
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return float(ordered[below] + (ordered[above] - ordered[below]) * (position - below))
+
+
+def peer_quartiles(
+    dimension_keys: Iterable[str], peer_bands: Iterable[Mapping[str, int | None]]
+) -> tuple[int, dict[str, PeerQuartiles]]:
+    """The cohort's size and, for each dimension that at least MIN_PEERS peers rated, their
+    median and quartiles; nothing at all when the cohort holds fewer than MIN_PEERS firms."""
+    peers = list(peer_bands)
+    if len(peers) < MIN_PEERS:
+        return len(peers), {}
+    found = {}
+    for key in dimension_keys:
+        bands = sorted(band for b in peers if isinstance(band := b.get(key), int)
+                       and not isinstance(band, bool))
+        if len(bands) >= MIN_PEERS:
+            found[key] = PeerQuartiles(key, quantile(bands, 0.5), quantile(bands, 0.25),
+                                       quantile(bands, 0.75), len(bands))
+    return len(peers), found
+
+
+def peer_position(band: int | None, quartiles: PeerQuartiles | None) -> str:
+    """Where a band stands among peers, in words that claim no more than quartiles can say."""
+    if quartiles is None:
+        return "too few peers rated it"
+    if band is None:
+        return "not applicable to you"
+    if band > quartiles.upper_quartile:
+        return "above most peers"
+    if band < quartiles.lower_quartile:
+        return "below most peers"
+    return "among the middle half"

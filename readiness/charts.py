@@ -33,6 +33,10 @@ class Axis:
     comparison_x: float | None = None
     comparison_y: float | None = None
     lines: tuple[str, ...] = ()
+    unknown: bool = False  # "don't know": a gap like "not applicable", labelled apart
+    number: int = 0  # the spoke's number: a phone's chart labels spokes by number (a legend
+    number_x: float = 0.0  # names them), as 16 names at 390 px would be 4 px text
+    number_y: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,17 @@ class RadarChart:
         return f"{-PAD} 0 {self.size + 2 * PAD} {self.size}"
 
     @property
+    def phone_view_box(self) -> str:
+        side = self.size - 2 * PHONE_CROP
+        return f"{PHONE_CROP} {PHONE_CROP} {side} {side}"
+
+    @property
     def ring_labels(self) -> list[tuple[int, float]]:
         return [(band, self.centre - RADIUS * band / MAX_BAND) for band, _ in self.rings]
 
 
 PAD = 170  # room left and right of the circle for the axis labels
+PHONE_CROP = 30  # the phone's chart has numbers, not names, round the circle: less margin
 
 
 def _wrap(label: str, width: int = 18) -> tuple[str, ...]:
@@ -121,14 +131,25 @@ def _fmt(point: tuple[float, float]) -> str:
     return f"{point[0]:.1f},{point[1]:.1f}"
 
 
+def _state(band: int | None, unknown: bool) -> str:
+    if band is not None:
+        return f"band {band}"
+    return "don't know" if unknown else "not applicable"
+
+
 def radar_chart(
     spec: FrameworkSpec,
-    bands: Mapping[str, int | None],
+    bands: Mapping[str, int | str | None],
     *,
     comparison: Mapping[str, float | None] | None = None,
     comparison_label: str | None = None,
 ) -> RadarChart:
     keys = spec.dimension_keys
+    # Only a band is drawn: "not applicable" (None) and "don't know" ("unknown") leave a gap on
+    # their spoke, never a point at 0 (user trial D8).
+    unknown = {k for k in keys if bands.get(k) == "unknown"}
+    bands = {k: v for k in keys
+             if isinstance(v := bands.get(k), int) and not isinstance(v, bool)}
     count = len(keys)
     axes = []
     for i, key in enumerate(keys):
@@ -142,8 +163,9 @@ def radar_chart(
         if comparison is not None and (compared := comparison.get(key)) is not None:
             cx, cy = _point(i, count, float(compared))
         name = spec.dimensions[key].name
+        nx, ny = _point(i, count, MAX_BAND + 0.55)
         axes.append(Axis(key, name, band, x, y, lx, ly, anchor, px, py, cx, cy,
-                         _wrap(name)))
+                         _wrap(name), key in unknown, i + 1, nx, ny))
     rings = tuple((band, _points([band] * count, count)) for band in range(1, MAX_BAND + 1))
     polygon = _points([float(bands.get(k) or 0) for k in keys], count)
     comparison_points = (
@@ -151,7 +173,7 @@ def radar_chart(
     )
     description = "; ".join(
         f"{spec.dimensions[k].name}: "
-        f"{'not applicable' if bands.get(k) is None else f'band {bands[k]}'}" for k in keys
+        f"{_state(bands.get(k), k in unknown)}" for k in keys
     )
     values = [None if bands.get(k) is None else float(bands[k]) for k in keys]
     before = ([None if comparison.get(k) is None else float(comparison[k]) for k in keys]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from readiness.framework import FrameworkSpec
 from readiness.models import EVIDENCE_MAX_LENGTH, Assessment, EvidenceKind, Respondent
 from readiness.prioritisation import MAX_OBJECTIVES
 from readiness.reference import (
+    COUNTRY_CURRENCY,
     ISIC_DIVISIONS,
     MANUFACTURING_DIVISIONS,
     country_choices,
@@ -30,12 +32,21 @@ DONT_KNOW = UNKNOWN  # the posted value of "don't know" is the stored/API one
 REGION_REQUIRED = frozenset({"GB", "US"})
 
 
+# Divisions no firm taking this assessment can be (households, extraterritorial bodies): left out
+# of the list (user trial D10). The API still accepts every ISIC division.
+NOT_A_FIRM_DIVISIONS = frozenset({"97", "98", "99"})
+
+
 def sector_choices() -> list:
+    """Manufacturing divisions first; every other activity after them, under a label that says
+    the assessment is made for manufacturers (a clear path, not a dead end, for the others)."""
     manufacturing = [(code, f"{code} {name}") for code, name in ISIC_DIVISIONS.items()
                      if code in MANUFACTURING_DIVISIONS]
     other = [(code, f"{code} {name}") for code, name in ISIC_DIVISIONS.items()
-             if code not in MANUFACTURING_DIVISIONS]
-    return [("", "Choose your main activity"), ("Manufacturing", manufacturing), ("Other", other)]
+             if code not in MANUFACTURING_DIVISIONS and code not in NOT_A_FIRM_DIVISIONS]
+    return [("", "Choose your main activity"),
+            ("Manufacturing (divisions 10 to 33)", manufacturing),
+            ("Not manufacturing (the assessment is made for manufacturers)", other)]
 
 
 # Below this a "turnover" is almost certainly in thousands or millions typed short ("12.5").
@@ -74,7 +85,9 @@ class ProfileForm(forms.ModelForm):
         choices=sector_choices,
         widget=StaticOptionsSelect(options_key="sector"),
         help_text=_("Your main activity as an ISIC Rev. 4 division (the same two digits as UK SIC "
-                    "2007 and NACE). Divisions 10 to 33 are manufacturing."),
+                    "2007 and NACE); manufacturing comes first. If yours is not manufacturing, "
+                    "choose it further down: you can still take the assessment, but its "
+                    "examples and support programmes are for manufacturers."),
     )
     employees = TypedIntegerField(
         label=_("Employees (headcount)"), min_value=1, max_value=10_000_000,
@@ -130,6 +143,10 @@ class ProfileForm(forms.ModelForm):
             "Required in the United Kingdom (ITL1 region) and the United States (state); "
             "optional elsewhere."
         )
+        # The browser follows a change of country with its usual currency, unless the firm chose
+        # another one itself (static/js/forms.js); without JavaScript, clean() defaults it.
+        self.fields["turnover_currency"].widget.attrs["data-country-currency"] = json.dumps(
+            COUNTRY_CURRENCY, sort_keys=True)
         self.fields["country"].widget.attrs.update({
             "hx-get": "/region-options/", "hx-target": "#div_id_region", "hx-trigger": "change",
             "hx-swap": "outerHTML",
@@ -286,6 +303,7 @@ class ObjectivesForm(forms.Form):
                 label=f"{category.name} (%)", required=False, min_value=0, max_value=100,
                 help_text=category.description,
                 error_messages={"invalid": _("Enter a whole percentage from 0 to 100.")},
+                widget=forms.NumberInput(attrs={"data-cost-share": ""}),
             )
             cost_fields.append(Div(name, css_class="col-sm-6 col-lg-4"))
         self.helper = FormHelper()
@@ -315,6 +333,40 @@ class ObjectivesForm(forms.Form):
                 params={"total": sum(given.values())})
         cleaned["cost_profile"] = {k: v for k, v in given.items() if v}
         return cleaned
+
+    def cost_total(self) -> tuple[int, bool] | None:
+        """The sum of the cost shares as entered (or as saved), and whether every entry is a
+        whole number; None when none is given. The page shows it, so that without JavaScript
+        the firm sees its total after each save; static/js/forms.js keeps it live."""
+        total, whole, any_given = 0, True, False
+        for category in self.spec.cost_categories:
+            name = f"cost_{category.key}"
+            raw = (self.data.get(self.add_prefix(name)) if self.is_bound
+                   else self.initial.get(name))
+            if raw in (None, ""):
+                continue
+            any_given = True
+            try:
+                total += int(str(raw).strip())
+            except ValueError:
+                whole = False
+        return (total, whole) if any_given else None
+
+    def cost_total_text(self) -> str:
+        """The running total in words (static/js/forms.js writes the same sentences)."""
+        found = self.cost_total()
+        if found is None:
+            return str(_("Total: 0 %. Leave them all empty, or make them add up to 100 %."))
+        total, whole = found
+        if not whole:
+            return str(_("Total: not known yet, as some shares are not whole numbers."))
+        if total == 100:
+            return str(_("Total: 100 %. That adds up."))
+        if total < 100:
+            return _("Total: %(total)d %%, so %(left)d %% is still to place.") % {
+                "total": total, "left": 100 - total}
+        return _("Total: %(total)d %%, which is %(over)d %% too many.") % {
+            "total": total, "over": total - 100}
 
     @staticmethod
     def initial_from(assessment: Assessment) -> dict:

@@ -250,6 +250,10 @@ class BenchmarkCohort(models.Model):
     # {dimension_key: {"target": band, "peers": firms that rated it}} for the dimensions that at
     # least MIN_PEERS_FOR_TARGET credible firms rated; the others use the framework's default.
     targets = models.JSONField(default=dict, blank=True)
+    # {dimension_key: {"median", "lower", "upper", "peers"}}: the peers' spread the firm sees on
+    # its results, by the advisors' rule (readiness.benchmarks.peer_quartiles): empty below
+    # MIN_PEERS firms, and a dimension only when at least MIN_PEERS of them rated it.
+    quartiles = models.JSONField(default=dict, blank=True)
     refreshed_at = models.DateTimeField()
 
     class Meta:

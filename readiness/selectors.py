@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from readiness import benchmarks
+from readiness.benchmarks import PeerQuartiles
 from readiness.framework import FrameworkSpec
 from readiness.models import Answer, Assessment, BenchmarkCohort, PriorityWeights
 from readiness.prioritisation import Priority, normalise_weights, prioritise
 from readiness.reference_cache import BENCHMARKS_REFERENCE, WEIGHTS_REFERENCE, reference_get
 from readiness.scoring import Band, Scores, score
+from readiness.wording import join_words
 
 # Re-exported for the callers that read the rule from here.
 MIN_PEERS_FOR_TARGET = benchmarks.MIN_PEERS_FOR_TARGET
@@ -40,6 +44,8 @@ class AssessmentResults:
     verified: set[str] = field(default_factory=set)  # answers an advisor verified
     own_answers: dict[str, Band] = field(default_factory=dict)  # the lead's, before agreement
     agreed: frozenset[str] = frozenset()  # dimensions whose band the team agreed
+    # The firm's peers' figures, read with the targets (one read of the benchmark table).
+    peers: FirmPeers | None = None
 
 
 def _weights_in_force() -> dict[str, float]:
@@ -99,11 +105,104 @@ def benchmark_peer_bands(
     return list(latest.values())
 
 
-def _benchmark_table() -> dict[tuple[int, str, str], tuple[int, dict[str, dict[str, int]]]]:
+def _benchmark_table() -> dict[tuple[int, str, str], tuple[int, dict[str, dict[str, int]],
+                                                          dict[str, dict[str, float]]]]:
     return {
-        (row.framework_version, row.sector, row.size_band): (row.firms, row.targets)
+        (row.framework_version, row.sector, row.size_band): (row.firms, row.targets,
+                                                             row.quartiles)
         for row in BenchmarkCohort.objects.all()
     }
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    dimension: str
+    name: str
+    band: int | None
+    quartiles: PeerQuartiles | None  # None: too few peers rated it
+    position: str  # where the firm stands, in words
+
+
+@dataclass(frozen=True)
+class FirmPeers:
+    """What a firm sees of its peers: the cohort, and per dimension their median and quartiles
+    where the advisors' rule allows (``readiness.benchmarks.MIN_PEERS``)."""
+
+    sector: str
+    size_band: str
+    firms: int  # credible firms in the cohort (the firm itself among them if it counts)
+    minimum: int
+    rows: tuple[PeerRow, ...]
+
+    @property
+    def shown(self) -> bool:
+        return any(row.quartiles is not None for row in self.rows)
+
+    @property
+    def summary_line(self) -> str:
+        """The comparison in one sentence (the PDF report's line)."""
+        if not self.shown:
+            return (f"Too few firms of the same sector and size have a submission that counts "
+                    f"({self.firms} of the {self.minimum} needed) to compare with peers.")
+        groups: dict[str, list[str]] = {}
+        for row in self.rows:
+            groups.setdefault(row.position, []).append(row.name)
+        parts = [f"{position} in {join_words(groups[position])}"
+                 for position in ("above most peers", "below most peers") if position in groups]
+        middle = "among the middle half" + (" in the rest" if parts else "")
+        if "among the middle half" in groups:
+            parts.append(middle)
+        sentence = "; ".join(parts) if parts else "no dimension compares yet"
+        return (f"Against {self.firms} firms of the same sector and size: "
+                f"{sentence}.")
+
+    def on_chart(self) -> dict[str, Any]:
+        """The peers' medians as the radar's dashed comparison, where there are figures."""
+        if not self.shown:
+            return {}
+        return {"comparison": {row.dimension: row.quartiles.median if row.quartiles else None
+                               for row in self.rows},
+                "comparison_label": f"the median of {self.firms} similar firms"}
+
+    @property
+    def size_label(self) -> str:
+        return next(label for key, label, _low, _high in benchmarks.SIZE_BANDS
+                    if key == self.size_band)
+
+
+def _benchmark_row(spec: FrameworkSpec, sector: str, employees: int
+                   ) -> tuple[str, int, dict[str, dict[str, int]], dict[str, dict[str, float]]]:
+    """The firm's cohort (size band), its credible firms, targets and quartiles: one read of the
+    precomputed table (kept per process)."""
+    size = benchmarks.size_band(employees)
+    firms, targets, quartiles = reference_get(BENCHMARKS_REFERENCE, _benchmark_table).get(
+        (spec.version, sector, size), (0, {}, {}))
+    return size, firms, targets, quartiles
+
+
+def peers_for_firm(*, spec: FrameworkSpec, sector: str, employees: int,
+                   bands: Mapping[str, int | None]) -> FirmPeers:
+    """The firm's peers (same sector and size band, credible submissions only, never synthetic
+    firms) against its own bands, from the precomputed benchmark table: no request scans
+    submissions."""
+    size, firms, _targets, stored = _benchmark_row(spec, sector, employees)
+    return _firm_peers(spec, sector, size, firms, stored, bands)
+
+
+def _firm_peers(spec: FrameworkSpec, sector: str, size: str, firms: int,
+                stored: Mapping[str, Mapping[str, float]],
+                bands: Mapping[str, int | None]) -> FirmPeers:
+    rows = []
+    for key, dim in spec.dimensions.items():
+        row = stored.get(key) if firms >= benchmarks.MIN_PEERS else None
+        quartiles = (PeerQuartiles(key, row["median"], row["lower"], row["upper"],
+                                   int(row["peers"]))
+                     if row is not None and row["peers"] >= benchmarks.MIN_PEERS else None)
+        band = bands.get(key)
+        band = band if isinstance(band, int) else None  # "don't know" counts as no band
+        rows.append(PeerRow(key, dim.name, band, quartiles,
+                            benchmarks.peer_position(band, quartiles)))
+    return FirmPeers(sector, size, firms, benchmarks.MIN_PEERS, tuple(rows))
 
 
 def sector_targets(
@@ -117,9 +216,12 @@ def sector_targets(
     Read from the precomputed table (kept per process), so the cost does not grow with the
     number of firms.
     """
-    band = benchmarks.size_band(employees)
-    firms, peer_targets = reference_get(BENCHMARKS_REFERENCE, _benchmark_table).get(
-        (spec.version, sector, band), (0, {}))
+    _size, firms, peer_targets, _quartiles = _benchmark_row(spec, sector, employees)
+    return (*_targets_from(spec, peer_targets), firms)
+
+
+def _targets_from(spec: FrameworkSpec, peer_targets: Mapping[str, Mapping[str, int]]
+                  ) -> tuple[dict[str, int], dict[str, str]]:
     targets: dict[str, int] = {}
     source: dict[str, str] = {}
     for key, dim in spec.dimensions.items():
@@ -130,7 +232,7 @@ def sector_targets(
         else:
             targets[key] = dim.default_target
             source[key] = "default"
-    return targets, source, firms
+    return targets, source
 
 
 def assessment_results(assessment: Assessment) -> AssessmentResults:
@@ -142,7 +244,9 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
               if a.dimension_key in spec.dimensions}
     scores = score(spec, own | agreed)
     bands = scores.dimensions  # "don't know" as None: priorities leave it out like N/A
-    targets, source, peer_count = sector_targets(spec, assessment.sector, assessment.employees)
+    size, peer_count, peer_targets, quartiles = _benchmark_row(spec, assessment.sector,
+                                                               assessment.employees)
+    targets, source = _targets_from(spec, peer_targets)
     weights = priority_weights()
     priorities = prioritise(
         spec,
@@ -165,4 +269,6 @@ def assessment_results(assessment: Assessment) -> AssessmentResults:
         verified={a.dimension_key for a in answers if a.verified_at is not None},
         own_answers=own,
         agreed=frozenset(agreed),
+        peers=_firm_peers(spec, assessment.sector, size, peer_count, quartiles,
+                          scores.dimensions),
     )

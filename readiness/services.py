@@ -295,16 +295,17 @@ def benchmark_refresh_enqueue(*, assessment: Assessment) -> None:
 def benchmark_cohort_refresh(*, framework_version: int, sector: str,
                              size_band: str) -> BenchmarkCohort:
     """Recompute one sector and size band's targets from its credible peers and store them."""
-    firms, targets = benchmarks.cohort_targets(
-        _framework_dimension_keys(framework_version),
-        benchmark_peer_bands(framework_version=framework_version, sector=sector,
-                             size_band=size_band),
-    )
+    keys = _framework_dimension_keys(framework_version)
+    peers = benchmark_peer_bands(framework_version=framework_version, sector=sector,
+                                 size_band=size_band)
+    firms, targets = benchmarks.cohort_targets(keys, peers)
+    _firms, quartiles = benchmarks.peer_quartiles(keys, peers)
     cohort, _ = BenchmarkCohort.objects.update_or_create(
         framework_version=framework_version, sector=sector, size_band=size_band,
         defaults={"firms": firms, "refreshed_at": timezone.now(),
                   "targets": {t.dimension: {"target": t.target, "peers": t.peers}
-                              for t in targets}},
+                              for t in targets},
+                  "quartiles": {key: q.as_dict() for key, q in quartiles.items()}},
     )
     reference_bump(BENCHMARKS_REFERENCE)
     return cohort

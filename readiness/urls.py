@@ -2,6 +2,7 @@ from django.urls import path
 
 from readiness.views import account as account_views
 from readiness.views import assessment as views
+from readiness.views import autosave as autosave_views
 from readiness.views import consent as consent_views
 from readiness.views import plan as plan_views
 from readiness.views import privacy as privacy_views
@@ -33,6 +34,8 @@ urlpatterns = [
     path("assessment/<uuid:public_id>/pillar/<slug:pillar_key>/autosave/", views.autosave,
          name="autosave"),
     path("assessment/<uuid:public_id>/objectives/", views.objectives, name="objectives"),
+    path("assessment/<uuid:public_id>/<slug:step_key>/autosave/", autosave_views.step_autosave,
+         name="step_autosave"),
     path("assessment/<uuid:public_id>/review/", views.review, name="review"),
     path("assessment/<uuid:public_id>/results/", views.results, name="results"),
     path("assessment/<uuid:public_id>/reassess/", views.reassess, name="reassess"),

@@ -31,7 +31,7 @@ def evaluation_request(body: EvaluateRequest) -> EvaluationRequest:
             turnover=Decimal(str(turnover)) if turnover is not None else None,
             turnover_currency=(company.turnover_currency or "") if turnover is not None else "",
         ),
-        answers=answers,  # type: ignore[arg-type]
+        answers=answers,
         objectives=list(body.objectives or []),
         cost_profile=body.costs_given(),
         as_of=body.as_of,

@@ -26,14 +26,14 @@ from readiness.charts import radar_chart
 from readiness.framework import BandSpec, DimensionSpec, FrameworkSpec
 from readiness.models import Assessment
 from readiness.prioritisation import explain
-from readiness.selectors import AssessmentResults, assessment_results
+from readiness.selectors import AssessmentResults, assessment_results, peers_for_firm
 from readiness.team_selectors import profile_confidence
 
 # Priorities shown in full on the page and in the report; the rest are in the dimension table.
 TOP_PRIORITIES = 5
 SUMMARY_COUNT = 3
 # Bump when the report's layout changes in a way that should replace stored PDFs.
-REPORT_LAYOUT_VERSION = 3  # 3: the international view's pages (issue 15)
+REPORT_LAYOUT_VERSION = 4  # 3: the international view's pages (issue 15); 4: the peers' line
 # What the report shows of an advisor's note (see ``advisor_notes_for``).
 
 # What an answer rests on, as the results table and the PDF say it (issue 16).
@@ -101,6 +101,9 @@ def results_context(
     ]
     match_result = matches_for_assessment(assessment, results=data, as_of=as_of)
     plan = plan_for_assessment(assessment, results=data, match_result=match_result)
+    peers = data.peers or peers_for_firm(spec=spec, sector=assessment.sector,
+                                         employees=assessment.employees,
+                                         bands=data.scores.dimensions)
     overall = data.scores.overall
     return {
         "confidence": profile_confidence(assessment=assessment, results=data),
@@ -110,11 +113,12 @@ def results_context(
         "results": data,
         "dimension_rows": dimension_rows,
         "priorities": priorities,
-        "chart": radar_chart(spec, data.scores.dimensions),
+        "chart": radar_chart(spec, data.scores.dimensions, **peers.on_chart()),
+        "peers": peers,
         "match_result": match_result,
         "plan": plan,
         "owner_summary": owner_summary(
-            firm_name=assessment.company_name, plan=plan,
+            firm_name=assessment.company_name, plan=plan, matches=match_result.matches,
             standing=STANDING[int(overall)] if overall is not None else None),
         "block_rows": [(b, data.scores.blocks[b.key],
                         [(spec.pillars[p], data.scores.pillars[p]) for p in b.pillars])
@@ -363,6 +367,9 @@ def report_fingerprint(context: dict[str, Any]) -> str:
         "targets": data.targets,
         "target_source": data.target_source,
         "peers_enough": data.peer_count >= 10,
+        "peers": ([context["peers"].firms] + [r.quartiles.as_dict() if r.quartiles else None
+                                              for r in context["peers"].rows]
+                  if context.get("peers") else None),
         "weights": data.weights,
         "priorities": [p.as_dict() for p in data.priorities],
         "matches": [[m.slug, m.relevance, m.reasons] for m in match_result.matches],

@@ -161,3 +161,14 @@ def test_a_long_plan_still_fits_on_one_page(pies, client):
     text, pages = pdf_text(client.get(url("plan_pdf", pies)))
     assert pages == 1
     assert "more steps in the full report" in text
+
+
+def test_summary_names_the_best_ranked_open_match_for_a_north_west_firm(pies, client):
+    # The catapult ranks above Made Smarter for this firm but does not fit its first step, and
+    # no programme's status is confirmed within the year: the sentence says to check.
+    assert pies.region == "North West"
+    summary = " ".join(element_text(client.get(url("results", pies)).content.decode(),
+                                     "owner-summary").split())
+    assert "Made Smarter Adoption Programme, England could pay 50%" in summary
+    assert "last confirmed open on 26 June 2025: check that it still is" in summary
+    assert "Catapult" not in summary

@@ -33,7 +33,8 @@ GET_PAGES = [("profile", {}), ("pillar", {"pillar_key": "operations"}),
              ("results", {})]
 POST_PAGES = [("profile", {}), ("pillar", {"pillar_key": "operations"}),
               ("autosave", {"pillar_key": "operations"}), ("objectives", {}), ("review", {}),
-              ("reassess", {})]
+              ("reassess", {}), ("step_autosave", {"step_key": "profile"}),
+              ("step_autosave", {"step_key": "objectives"})]
 
 
 def age(assessment: Assessment, days: int) -> None:

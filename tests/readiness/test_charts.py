@@ -79,3 +79,19 @@ def test_rendered_svg_is_accessible():
     assert svg.count("<circle ") == 13
     assert "style=" not in svg  # the CSP forbids inline styles
     assert "Vertical Integration" in svg or SPEC.dimensions["vertical_integration"].name in svg
+
+
+def test_dont_know_is_a_gap_like_not_applicable(spec):
+    from readiness.charts import radar_chart
+
+    bands = dict.fromkeys(spec.dimension_keys, 3) | {"facility_intelligence": "unknown",
+                                                    "vertical_integration": None}
+    chart = radar_chart(spec, bands)
+    axes = {a.key: a for a in chart.axes}
+    assert axes["facility_intelligence"].point_x is None and axes["facility_intelligence"].unknown
+    assert axes["vertical_integration"].point_x is None
+    assert not axes["vertical_integration"].unknown
+    assert len(chart.wedges) == 16 - 4  # each gap removes the two wedges beside its spoke
+    assert len(chart.outline) == 2
+    assert "Facility Intelligence: don't know" in chart.description
+    assert "Vertical Integration: not applicable" in chart.description

@@ -7,11 +7,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from programmes.evaluation import EvaluationError, evaluate, parse_evaluation, payload_from_row
 from readiness import services
 from readiness.framework import load_framework
 from readiness.models import Answer
 from readiness.scoring import UNKNOWN, score
+from reports.bulk import payload_from_row
+from reports.evaluate import evaluation_run
+from reports.schemas import InputError, evaluation_body
 from tests.factories import DIMENSION_KEYS, PROFILE, answer, make_assessment, open_link
 
 SPEC = load_framework(1)
@@ -51,20 +53,20 @@ def _payload(answers):
 def test_the_evaluation_accepts_unknown_and_counts_it(framework, loaded):
     answers = dict.fromkeys(DIMENSION_KEYS, 2) | {"facility_automation": "unknown",
                                                    "vertical_integration": None}
-    result = evaluate(parse_evaluation(_payload(answers), SPEC), SPEC)
+    result = evaluation_run(evaluation_body(_payload(answers)))
     assert result["scores"]["unknown"] == ["facility_automation"]
     assert result["scores"]["dimensions"]["facility_automation"] is None
     assert "facility_automation" not in {p["dimension"] for p in result["priorities"]}
 
 
 def test_the_evaluation_names_a_bad_answer_and_says_unknown_is_allowed(framework):
-    with pytest.raises(EvaluationError) as error:
-        parse_evaluation(_payload({"vertical_integration": "maybe"}), SPEC)
+    with pytest.raises(InputError) as error:
+        evaluation_body(_payload({"vertical_integration": "maybe"}))
     assert '"unknown"' in error.value.errors["answers.vertical_integration"][0]
 
 
 def test_a_table_row_may_say_dont_know():
-    row = {**PROFILE, "vertical_integration": "don't know", "facility_automation": "n/a",
+    row = {**PROFILE, "vertical_integration": "dk", "facility_automation": "n/a",
            "shop_floor_automation": "3"}
     assert payload_from_row(row, SPEC)["answers"] == {
         "vertical_integration": UNKNOWN, "facility_automation": None,
