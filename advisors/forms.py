@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advisors.cohorts import SIZE_BANDS
 from advisors.models import Action, Membership, Note, Referral, Share
-from programmes.models import Programme
+from programmes.models import Kind, Programme
 from readiness.framework import FrameworkSpec
 from readiness.reference import ISIC_DIVISIONS, country_choices
 
@@ -132,3 +135,41 @@ class ReferralUpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Each referral's form has its own ids on the page.
         self.auto_id = f"referral-{self.instance.pk}-%s"
+
+
+class PolicyLensForm(forms.Form):
+    """What the policy lens shows: the day, the country and kind of support the coverage table
+    follows, and which country's rules go to which country's firms. Every field has a default,
+    so an empty or partly wrong query still shows a page (the errors say what was ignored)."""
+
+    NOTE_COUNTRIES = (("GB", "United Kingdom"), ("US", "United States"), ("DE", "Germany"),
+                      ("SG", "Singapore"), ("KR", "South Korea"), ("TW", "Taiwan"))
+
+    as_of = forms.DateField(required=False, label=_("As of"),
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    country = forms.ChoiceField(required=False, label=_("Coverage in"), choices=NOTE_COUNTRIES)
+    kind = forms.ChoiceField(required=False, label=_("Kind of support"),
+                             choices=[c for c in Kind.choices if c[0] != Kind.SELF_ASSESSMENT])
+    source = forms.ChoiceField(required=False, label=_("Rules of"), choices=NOTE_COUNTRIES)
+    target = forms.ChoiceField(required=False, label=_("applied to the firms of"),
+                               choices=NOTE_COUNTRIES)
+    cohort = forms.ChoiceField(required=False, label=_("Firms"), choices=[
+        ("", "Assessed firms (real, credible submissions)"),
+        ("demo", "The synthetic demo cohort (labelled, not statistics)")])
+
+    DEFAULTS = {"country": "GB", "kind": "advice", "source": "US", "target": "GB", "cohort": ""}
+
+    def clean_as_of(self):
+        day = self.cleaned_data.get("as_of")
+        if day is not None and not (datetime.date(2018, 1, 1) <= day <= timezone.localdate()):
+            raise forms.ValidationError(_("Choose a day from 1 January 2018 to today."))
+        return day
+
+    def choices(self) -> dict:
+        """The valid choices, each bad or missing one replaced by its default."""
+        chosen = {**self.DEFAULTS, "as_of": timezone.localdate()}
+        if self.is_bound:
+            self.is_valid()
+            chosen.update({name: value for name, value in self.cleaned_data.items()
+                           if value not in (None, "")})
+        return chosen

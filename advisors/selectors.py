@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
 import pandas as pd
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from advisors.cohorts import (
@@ -23,12 +26,33 @@ from advisors.cohorts import (
 from advisors.impact import FirmJourney
 from advisors.kpi import Award, ServedFirm
 from advisors.models import Action, Organisation, Referral, Share
-from programmes.matching import check_eligibility
+from advisors.policy import (
+    COVERAGE_FROM,
+    PolicyFirm,
+    StatusCheck,
+    Transfer,
+    blocker_decomposition,
+    blockers_frame,
+    coverage_frame,
+    coverage_over_time,
+    data_freshness,
+    firm_classes,
+    freshness_frame,
+    gap_frames,
+    months_between,
+    need_offer_gap,
+    policy_transfer,
+    transfer_frame,
+)
+from programmes.matching import TOP_PRIORITIES, FirmProfile, check_eligibility
+from programmes.models import Programme
 from programmes.selectors import profile_of, programme_records
 from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
+from readiness.prioritisation import TopDimensions
 from readiness.reference import region_label, sector_label
-from readiness.selectors import credible_submissions
+from readiness.selectors import credible_submissions, priority_weights, sector_targets
+from readiness.services import framework_current
 
 CASELOAD_SORTS = {
     "shared": "shared_at",
@@ -466,3 +490,126 @@ def monthly_kpi_inputs(organisation: Organisation | None, start: datetime.date,
             support_kinds=tuple(sorted(kinds.get(firm_id, ()))),
             score_change=latest[2] - rows[-2][2] if reassessed_now else None))
     return served, awards
+
+
+# The policy lens (issue 15 item 3) -------------------------------------------------------------
+
+
+def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
+    """Each assessed firm once (its latest submission) with its profile and top priorities, in
+    one query: credible submissions of real firms, or with ``demo`` the labelled synthetic demo
+    cohort (shared with the demo organisations) and nothing else."""
+    framework = framework_current()
+    spec = framework.spec
+    if demo:
+        assessments = Assessment.objects.filter(
+            status=Assessment.Status.SUBMITTED, is_synthetic=True, framework=framework,
+            shares__organisation__is_synthetic=True)
+    else:
+        assessments = credible_submissions(framework_version=spec.version)
+    latest = assessments.order_by("firm_id", "-submitted_at", "-pk")
+    if connection.features.can_distinct_on_fields:
+        latest = latest.distinct("firm_id")  # PostgreSQL: older submissions stay in the database
+    # Objectives and cost profiles repeat from firm to firm: read as text and decoded once each.
+    rows = latest.annotate(
+        objectives_text=Cast("objectives", TextField()),
+        cost_profile_text=Cast("cost_profile", TextField()),
+    ).values_list("firm_id", "country", "region", "employees", "sector", "turnover",
+                  "turnover_currency", "scores__dimensions", "objectives_text",
+                  "cost_profile_text")
+    decoded: dict[str | None, Any] = {None: None}
+    ranker = TopDimensions(spec, priority_weights())
+    targets_of: dict[tuple[str, str], dict[str, int]] = {}
+    profiles: list[tuple[int, FirmProfile]] = []
+    answers: list[tuple[Any, Any, Any, dict[str, int]]] = []
+    last = None
+    for (firm_id, country, region, employees, sector, turnover, currency, bands, objectives,
+         cost_profile) in rows.iterator(chunk_size=5000):
+        if firm_id == last:
+            continue  # an older submission of the same firm
+        last = firm_id
+        band = size_band(employees)
+        targets = targets_of.get((sector, band))
+        if targets is None:
+            targets = targets_of[(sector, band)] = sector_targets(spec, sector, employees)[0]
+        profiles.append((firm_id, FirmProfile(country=country, region=region or "",
+                                              employees=employees, sector=sector,
+                                              turnover=turnover,
+                                              turnover_currency=currency or "")))
+        if objectives not in decoded:
+            decoded[objectives] = json.loads(objectives)
+        if cost_profile not in decoded:
+            decoded[cost_profile] = json.loads(cost_profile)
+        answers.append((bands or {}, decoded[objectives] or (), decoded[cost_profile], targets))
+    tops = ranker.top_many(answers, limit=TOP_PRIORITIES)
+    return [PolicyFirm(firm_id, profile, top) for (firm_id, profile), top in zip(
+        profiles, tops, strict=True)]
+
+
+def programme_status_checks() -> dict[str, list[StatusCheck]]:
+    """Every status confirmed from a source that a programme's history records, by programme
+    (one query): the status timeline the lens reads month by month."""
+    checks: dict[str, set[StatusCheck]] = defaultdict(set)
+    for slug, status, checked_on in (Programme.history.filter(status_checked_on__isnull=False)
+                                     .exclude(status="unknown")
+                                     .values_list("slug", "status", "status_checked_on")
+                                     .distinct()):
+        checks[slug].add(StatusCheck(status, checked_on))
+    return {slug: sorted(found, key=lambda c: c.checked_on) for slug, found in checks.items()}
+
+
+def programme_sources() -> list[dict[str, Any]]:
+    """Each programme's sources and dates as the lens's exports cite them (one query)."""
+    rows = []
+    for values in Programme.objects.order_by("country", "name").values(
+            "slug", "name", "country", "status", "status_checked_on", "status_source",
+            "source_title", "source_url", "facts_as_of", "sources"):
+        status_source = values.pop("status_source") or {}
+        read = [s.get("read_on") for s in values.pop("sources") or [] if isinstance(s, dict)]
+        rows.append({**values,
+                     "status_source": status_source.get("title", ""),
+                     "status_source_url": status_source.get("url", ""),
+                     "sources_read": len(read),
+                     "latest_source_read_on": max((r for r in read if r), default="")})
+    return rows
+
+
+@dataclass(frozen=True)
+class PolicyLens:
+    """Every table of the policy lens, suppressed, with the sources they rest on."""
+
+    day: datetime.date
+    demo: bool
+    firms: int
+    source: str
+    target: str
+    tables: dict[str, pd.DataFrame]
+    transfer: Transfer
+    unknown: list[tuple[str, str, str]]  # slug, name, country of programmes of unknown status
+    computed_at: datetime.datetime | None = None
+
+
+def policy_lens(*, day: datetime.date, demo: bool = False, source: str = "US",
+                target: str = "GB") -> PolicyLens:
+    """The policy lens on ``day`` (coverage runs monthly from 2018 to it): a few queries (the
+    firms, the status history, the sources; the programme index when not already in hand),
+    whatever the number of firms and programmes."""
+    firms = policy_firms(demo=demo)
+    records = programme_records()
+    checks = programme_status_checks()
+    classes = firm_classes(firms, records, day=day)
+    months = months_between(COVERAGE_FROM, day)
+    places, by_dimension = gap_frames(need_offer_gap(classes, records, day=day), day=day)
+    transfer = policy_transfer(classes, records, source=source, target=target, day=day)
+    tables = {
+        "coverage": coverage_frame(coverage_over_time(classes, records, checks, months)),
+        "blockers": blockers_frame(blocker_decomposition(classes, records, day=day), day=day),
+        "gap": places,
+        "gap by priority": by_dimension,
+        "transfer": transfer_frame(transfer),
+        "freshness": freshness_frame(data_freshness(records, day=day), day=day),
+        "sources": pd.DataFrame(programme_sources()),
+    }
+    unknown = [(r.slug, r.name, r.country) for r in records if r.status == "unknown"]
+    return PolicyLens(day, demo, len(firms), source, target, tables, transfer, unknown,
+                      timezone.now())

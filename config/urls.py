@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from advisors.urls import firm_urlpatterns as firm_sharing_urls
 from advisors.urls import urlpatterns as advisor_urls
+from advisors.views import policy as advisor_policy
 from config.ratelimit import login_throttle
 from readiness.urls import urlpatterns as readiness_urls
 from reports.urls import advisor_urlpatterns as advisor_report_urls
@@ -50,6 +51,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("readiness.i18n_urls")),
     path("programmes/", include("programmes.urls")),
+    path("api/v1/statistics", advisor_policy.statistics, name="statistics"),
     path("api/v1/", include("reports.api")),
     path("advisor/", include((advisor_urls + advisor_report_urls, "advisors"))),
     path("", include((firm_sharing_urls, "sharing"))),

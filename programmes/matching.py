@@ -412,6 +412,15 @@ def check_eligibility(
     return blockers, reasons, conditions
 
 
+def date_blockers(profile: FirmProfile, programme: ProgrammeRecord, as_of: datetime.date
+                  ) -> list[Blocker]:
+    """Only the dates-and-status part of ``check_eligibility``: whether the programme takes firms
+    of the profile's country and region on ``as_of`` (the policy lens asks it month by month)."""
+    blockers: list[Blocker] = []
+    _check_status(profile, programme, as_of, blockers, [])
+    return blockers
+
+
 def _check_country(profile: FirmProfile, programme: ProgrammeRecord, blockers: list[Blocker],
                    reasons: list[str]) -> bool:
     allowed = programme.eligible_countries

@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from readiness.framework import RELEVANCE_MAX, FrameworkSpec
 from readiness.wording import join_words
 
@@ -179,3 +181,100 @@ def explain(framework: FrameworkSpec, priority: Priority) -> list[str]:
     elif priority.components.cost == 0:
         sentences.append("It acts little on the cost profile you gave (or you gave none).")
     return sentences
+
+
+NOT_RATED = -99  # TopDimensions: a dimension not applicable or not known
+
+
+class TopDimensions:
+    """The first dimensions ``prioritise`` ranks, for many firms at once (the policy lens asks it
+    of every assessed firm), with ``prioritise``'s own impacts: for each distinct choice of
+    objectives, cost profile and targets it is asked once per band for every dimension, and the
+    firms' rows are then looked up in that table and sorted by numpy (stably, so that ties keep
+    the framework's order, as ``prioritise`` does). What ``prioritise`` would refuse is left
+    out, as the results page does before calling it: objectives and cost categories the
+    framework does not know, and answers that are not a band (not applicable, "don't know")."""
+
+    def __init__(self, framework: FrameworkSpec, weights: Mapping[str, float] | None = None):
+        self.framework = framework
+        self.weights = weights
+        self.keys = list(framework.dimensions)
+        self._objectives = frozenset(framework.objective_keys)
+        self._costs = frozenset(framework.cost_keys)
+        self._tables: dict[tuple[Any, ...], Any] = {}
+
+    def _prioritise(self, bands: Mapping[str, int], chosen: tuple[str, ...],
+                    costs: tuple[tuple[str, float], ...],
+                    targets: Mapping[str, int]) -> list[Priority]:
+        return prioritise(self.framework, bands, objectives=chosen, cost_profile=dict(costs),
+                          targets=targets, weights=self.weights)
+
+    def _table(self, chosen: tuple[str, ...], costs: tuple[tuple[str, float], ...],
+               targets: Mapping[str, int]) -> Any:
+        """Impact by (dimension, band) for one choice: ``prioritise``'s figures."""
+        key = (chosen, costs, tuple(sorted(targets.items())))
+        table = self._tables.get(key)
+        if table is None:
+            table = np.empty((len(self.keys), 6))
+            row = {k: i for i, k in enumerate(self.keys)}
+            for band in range(6):
+                for p in self._prioritise(dict.fromkeys(self.keys, band), chosen, costs, targets):
+                    table[row[p.dimension], band] = p.impact
+            self._tables[key] = table
+        return table
+
+    def top(self, bands: Mapping[str, object], *, objectives: Sequence[str] = (),
+            cost_profile: Mapping[str, float] | None = None,
+            targets: Mapping[str, int] | None = None, limit: int = 4) -> tuple[str, ...]:
+        """Keys of the ``limit`` highest-ranked dimensions with some impact, first first."""
+        return self.top_many([(bands, objectives, cost_profile, targets or {})], limit=limit)[0]
+
+    def top_many(self, firms: Sequence[tuple[Mapping[str, object], Sequence[str],
+                                             Mapping[str, float] | None, Mapping[str, int]]],
+                 *, limit: int = 4) -> list[tuple[str, ...]]:
+        """``top`` of each firm given as (bands, objectives, cost profile, targets); firms that
+        share a targets mapping (the same object) are ranked together."""
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        contexts: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[tuple[str, float], ...],
+                                              Mapping[str, int]]] = {}
+        chosen_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+        costs_of: dict[tuple[Any, ...], tuple[tuple[str, float], ...]] = {}
+        for i, (_bands, objectives, cost_profile, targets) in enumerate(firms):
+            asked = tuple(objectives)
+            chosen = chosen_of.get(asked)
+            if chosen is None:
+                # Sorted: the objectives' relevances are whole numbers, so their sum (the only
+                # thing the ranking takes from them) is the same in any order.
+                chosen = chosen_of[asked] = tuple(sorted(
+                    o for o in dict.fromkeys(asked) if o in self._objectives))
+            raw = tuple((cost_profile or {}).items())
+            costs = costs_of.get(raw)
+            if costs is None:
+                costs = costs_of[raw] = tuple((k, v) for k, v in raw if k in self._costs)
+            group = (chosen, costs, id(targets))
+            members = groups.get(group)
+            if members is None:
+                contexts[group] = (chosen, costs, targets)
+                members = groups[group] = []
+            members.append(i)
+        result: list[tuple[str, ...]] = [()] * len(firms)
+        columns = np.arange(len(self.keys))
+        for group, members in groups.items():
+            chosen, costs, targets = contexts[group]
+            table = self._table(chosen, costs, targets)
+            matrix = np.array(
+                [[b if type(b) is int else NOT_RATED for b in map(firms[i][0].get, self.keys)]
+                 for i in members], dtype=np.int64).reshape(len(members), len(self.keys))
+            odd = ((matrix > 5) | ((matrix < 0) & (matrix != NOT_RATED))).any(axis=1)
+            values = table[columns, matrix.clip(0, 5)]
+            # Not rated, or no impact: never ranked (inf sorts last and is dropped).
+            ranked = np.where((matrix != NOT_RATED) & (values > 0), -values, np.inf)
+            firsts = np.argsort(ranked, axis=1, kind="stable")[:, :limit]
+            for row, i in enumerate(members):
+                if odd[row]:  # a band outside 0..5 (none is stored): prioritise on its own
+                    bands = {k: b for k, b in firms[i][0].items() if type(b) is int}
+                    ranked_here = self._prioritise(bands, chosen, costs, targets)
+                    result[i] = tuple(p.dimension for p in ranked_here if p.impact > 0)[:limit]
+                    continue
+                result[i] = tuple(self.keys[j] for j in firsts[row] if ranked[row, j] != np.inf)
+        return result
