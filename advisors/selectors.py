@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from collections import defaultdict
@@ -12,6 +13,7 @@ from typing import Any, Literal
 import pandas as pd
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -510,40 +512,56 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
     latest = assessments.order_by("firm_id", "-submitted_at", "-pk")
     if connection.features.can_distinct_on_fields:
         latest = latest.distinct("firm_id")  # PostgreSQL: older submissions stay in the database
-    # Objectives and cost profiles repeat from firm to firm: read as text and decoded once each.
+    # Each submission's top priorities are stored with the basis they were ranked on
+    # (readiness's benchmark refresh): where that basis is today's, they are read as they are.
+    # Only the others are ranked here, from their bands (read as text, decoded only for them)
+    # and their objectives and cost profiles (which repeat: decoded once each).
     rows = latest.annotate(
+        bands_text=KeyTextTransform("dimensions", "scores"),
         objectives_text=Cast("objectives", TextField()),
         cost_profile_text=Cast("cost_profile", TextField()),
     ).values_list("firm_id", "country", "region", "employees", "sector", "turnover",
-                  "turnover_currency", "scores__dimensions", "objectives_text",
-                  "cost_profile_text")
+                  "turnover_currency", "top_dimensions", "top_dimensions_basis", "bands_text",
+                  "objectives_text", "cost_profile_text")
     decoded: dict[str | None, Any] = {None: None}
     ranker = TopDimensions(spec, priority_weights())
-    targets_of: dict[tuple[str, str], dict[str, int]] = {}
-    profiles: list[tuple[int, FirmProfile]] = []
+    targets_of: dict[tuple[str, str], tuple[dict[str, int], str]] = {}
+    stored_tops: dict[str, tuple[str, ...]] = {"": ()}
+    firms: list[PolicyFirm] = []
+    unranked: list[int] = []  # positions in ``firms`` whose stored ranking is out of date
     answers: list[tuple[Any, Any, Any, dict[str, int]]] = []
     last = None
-    for (firm_id, country, region, employees, sector, turnover, currency, bands, objectives,
-         cost_profile) in rows.iterator(chunk_size=5000):
+    for (firm_id, country, region, employees, sector, turnover, currency, top, basis, bands,
+         objectives, cost_profile) in rows.iterator(chunk_size=5000):
         if firm_id == last:
             continue  # an older submission of the same firm
         last = firm_id
         band = size_band(employees)
-        targets = targets_of.get((sector, band))
-        if targets is None:
-            targets = targets_of[(sector, band)] = sector_targets(spec, sector, employees)[0]
-        profiles.append((firm_id, FirmProfile(country=country, region=region or "",
-                                              employees=employees, sector=sector,
-                                              turnover=turnover,
-                                              turnover_currency=currency or "")))
+        found = targets_of.get((sector, band))
+        if found is None:
+            targets = sector_targets(spec, sector, employees)[0]
+            found = targets_of[(sector, band)] = (targets, ranker.basis(targets))
+        targets, current = found
+        profile = FirmProfile(country=country, region=region or "", employees=employees,
+                              sector=sector, turnover=turnover, turnover_currency=currency or "")
+        if basis == current:
+            ranked = stored_tops.get(top)
+            if ranked is None:
+                ranked = stored_tops[top] = tuple(top.split(","))
+            firms.append(PolicyFirm(firm_id, profile, ranked))
+            continue
+        unranked.append(len(firms))
+        firms.append(PolicyFirm(firm_id, profile))
         if objectives not in decoded:
             decoded[objectives] = json.loads(objectives)
         if cost_profile not in decoded:
             decoded[cost_profile] = json.loads(cost_profile)
-        answers.append((bands or {}, decoded[objectives] or (), decoded[cost_profile], targets))
-    tops = ranker.top_many(answers, limit=TOP_PRIORITIES)
-    return [PolicyFirm(firm_id, profile, top) for (firm_id, profile), top in zip(
-        profiles, tops, strict=True)]
+        answers.append((json.loads(bands) if bands else {}, decoded[objectives] or (),
+                        decoded[cost_profile], targets))
+    for position, ranked in zip(unranked, ranker.top_many(answers, limit=TOP_PRIORITIES),
+                                strict=True):
+        firms[position] = dataclasses.replace(firms[position], top_priorities=ranked)
+    return firms
 
 
 def programme_status_checks() -> dict[str, list[StatusCheck]]:

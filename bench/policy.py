@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench import stack  # noqa: E402
 
-DB_NAME = "bench_policy"
+# BENCH_POLICY_DB names the scratch database, so two people can keep one each.
+DB_NAME = os.environ.get("BENCH_POLICY_DB", "bench_policy")
 TARGET = 2.0
 
 

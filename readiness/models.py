@@ -126,6 +126,13 @@ class Assessment(models.Model):
     # cohorts, analytics and exports over many thousands of assessments need no per-row scoring.
     scores = models.JSONField(null=True, blank=True)
     overall_score = models.FloatField(null=True, blank=True)
+    # The first dimensions prioritise ranks for this submission (comma-separated keys, first
+    # first), kept so that the policy lens reads them instead of ranking 100,000 firms again.
+    # They hold only while the weights and the cohort's targets they were ranked with do:
+    # ``top_dimensions_basis`` names those (TopDimensions.basis), and a reader that finds another
+    # basis ranks the firm itself. Filled by the benchmark refresh of the firm's cohort.
+    top_dimensions = models.CharField(max_length=255, blank=True, default="")
+    top_dimensions_basis = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]

@@ -13,6 +13,7 @@ Dimensions marked "not applicable" are not prioritised. Ties keep the framework'
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,6 +203,14 @@ class TopDimensions:
         self._objectives = frozenset(framework.objective_keys)
         self._costs = frozenset(framework.cost_keys)
         self._tables: dict[tuple[Any, ...], Any] = {}
+
+    def basis(self, targets: Mapping[str, int]) -> str:
+        """A short name for what a firm's ranking rests on besides its own answers, objectives
+        and cost profile (fixed once submitted): the framework version, the weights and the
+        targets. A stored ranking with another basis is out of date."""
+        weights = sorted((self.weights or {}).items())
+        text = repr((self.framework.version, weights, sorted(targets.items())))
+        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
     def _prioritise(self, bands: Mapping[str, int], chosen: tuple[str, ...],
                     costs: tuple[tuple[str, float], ...],

@@ -31,6 +31,7 @@ from readiness.models import (
     FrameworkVersion,
     hash_token,
 )
+from readiness.prioritisation import TopDimensions
 from readiness.reference_cache import (
     BENCHMARKS_REFERENCE,
     FRAMEWORK_REFERENCE,
@@ -38,7 +39,7 @@ from readiness.reference_cache import (
     reference_get,
 )
 from readiness.scoring import UNKNOWN, Band, score
-from readiness.selectors import benchmark_peer_bands
+from readiness.selectors import benchmark_peer_bands, priority_weights, sector_targets
 
 logger = logging.getLogger(__name__)
 
@@ -308,7 +309,50 @@ def benchmark_cohort_refresh(*, framework_version: int, sector: str,
                   "quartiles": {key: q.as_dict() for key, q in quartiles.items()}},
     )
     reference_bump(BENCHMARKS_REFERENCE)
+    # The cohort's targets feed its firms' rankings: store them again on the new basis.
+    assessments_top_dimensions_store(framework_version=framework_version, sector=sector,
+                                     size_band=size_band)
     return cohort
+
+
+TOP_DIMENSIONS_STORED = 4  # as many as the policy lens reads (matching's TOP_PRIORITIES)
+
+
+def assessments_top_dimensions_store(*, framework_version: int, sector: str,
+                                     size_band: str) -> int:
+    """Store the first dimensions ``prioritise`` ranks for every submission of one sector and
+    size band, with the basis (weights, targets) they were ranked on; returns how many changed.
+    The policy lens reads them; where the basis has moved since (a weights edit), it ranks the
+    firm itself, so a stored ranking is never used out of date."""
+    framework = FrameworkVersion.objects.filter(version=framework_version).first()
+    if framework is None:
+        return 0
+    spec = framework.spec
+    low, high = benchmarks.size_band_range(size_band)
+    submissions = Assessment.objects.filter(
+        status=Assessment.Status.SUBMITTED, framework=framework, sector=sector,
+        employees__gte=low)
+    if high is not None:
+        submissions = submissions.filter(employees__lte=high)
+    ranker = TopDimensions(spec, priority_weights())
+    rows = list(submissions.values_list("pk", "employees", "scores__dimensions", "objectives",
+                                        "cost_profile", "top_dimensions",
+                                        "top_dimensions_basis"))
+    if not rows:
+        return 0
+    # Every firm of the cohort has the same targets (its size band's), read once.
+    targets = sector_targets(spec, sector, rows[0][1])[0]
+    basis = ranker.basis(targets)
+    tops = ranker.top_many([(bands or {}, objectives or (), cost_profile, targets)
+                            for _pk, _staff, bands, objectives, cost_profile, _top, _basis
+                            in rows], limit=TOP_DIMENSIONS_STORED)
+    changed = [Assessment(pk=pk, top_dimensions=",".join(top), top_dimensions_basis=basis)
+               for (pk, _staff, _bands, _obj, _costs, stored, stored_basis), top
+               in zip(rows, tops, strict=True)
+               if (stored, stored_basis) != (",".join(top), basis)]
+    Assessment.objects.bulk_update(changed, ["top_dimensions", "top_dimensions_basis"],
+                                   batch_size=2000)
+    return len(changed)
 
 
 def benchmarks_refresh_all() -> int:
