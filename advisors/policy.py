@@ -106,15 +106,22 @@ class Thresholds:
     def canonical(self, profile: FirmProfile) -> FirmProfile:
         """A profile that every eligibility rule treats as it treats ``profile``: headcount and
         turnover replaced by a representative of the interval between limits they fall in."""
-        currency = profile.turnover_currency.upper()
-        turnover = profile.turnover
+        turnover, currency = self.canonical_turnover(profile.turnover, profile.turnover_currency)
+        return FirmProfile(
+            country=profile.country, region=profile.region, sector=profile.sector,
+            employees=self.canonical_employees(profile.employees),
+            turnover=turnover, turnover_currency=currency)
+
+    def canonical_employees(self, employees: int) -> int:
+        return int(_representative(employees, self.employees, 1))
+
+    def canonical_turnover(self, turnover: Decimal | None, currency: str
+                           ) -> tuple[Decimal | None, str]:
+        currency = currency.upper()
         if turnover is not None:
             limits = self.turnover.get(currency, ())
             turnover = _representative(turnover, limits, Decimal(1)) if limits else Decimal(0)
-        return FirmProfile(
-            country=profile.country, region=profile.region, sector=profile.sector,
-            employees=int(_representative(profile.employees, self.employees, 1)),
-            turnover=turnover, turnover_currency=currency)
+        return turnover, currency
 
 
 def _representative[N: (int, Decimal)](value: N, limits: Sequence[N], step: N) -> N:
@@ -196,22 +203,50 @@ def firm_classes(firms: Iterable[PolicyFirm], records: Sequence[ProgrammeRecord]
                  *, day: datetime.date) -> list[FirmClass]:
     """Firms folded into classes, with each programme's rule blockers checked once a class."""
     thresholds = Thresholds.of(records)
-    classes: dict[FirmProfile, FirmClass] = {}
+    classes: dict[tuple[Any, ...], FirmClass] = {}
+    # Headcounts and turnovers repeat from firm to firm: each folded once (as ``canonical``),
+    # and the class looked up by a plain tuple of the canonical profile's fields.
+    staff_of: dict[int, int] = {}
+    money_of: dict[tuple[Decimal | None, str], tuple[Decimal | None, str]] = {}
     for firm in firms:
-        key = thresholds.canonical(firm.profile)
-        found = classes.get(key)
+        profile = firm.profile
+        staff = staff_of.get(profile.employees)
+        if staff is None:
+            staff = staff_of[profile.employees] = thresholds.canonical_employees(
+                profile.employees)
+        money = money_of.get((profile.turnover, profile.turnover_currency))
+        if money is None:
+            money = money_of[(profile.turnover, profile.turnover_currency)] = (
+                thresholds.canonical_turnover(profile.turnover, profile.turnover_currency))
+        fields = (profile.country, profile.region, profile.sector, staff, *money)
+        found = classes.get(fields)
         if found is None:
-            found = classes[key] = FirmClass(key)
-            country = key.country.upper()
-            for record in records:
-                if record.eligible_countries and country not in record.eligible_countries:
-                    # As the programme index: a firm abroad gets the country blocker, which
-                    # every table here leaves out; no need to check its other rules.
-                    found.rule_codes[record.slug] = ABROAD
-                    continue
-                codes = {b.code for b in check_eligibility(key, record, day)[0]}
-                found.rule_codes[record.slug] = frozenset(codes - DATE_CODES)
+            key = FirmProfile(country=profile.country, region=profile.region,
+                              sector=profile.sector, employees=staff, turnover=money[0],
+                              turnover_currency=money[1])
+            found = classes[fields] = FirmClass(key)
         found.firms.append(firm)
+    for record in records:
+        # One programme's own limits fold the classes further (the same argument as for all
+        # programmes' limits together): its rules are checked once per coarser class.
+        own = Thresholds.of([record])
+        codes_of: dict[tuple[Any, ...], frozenset[str]] = {}
+        for firm_class in classes.values():
+            key = firm_class.profile
+            country = key.country.upper()
+            if record.eligible_countries and country not in record.eligible_countries:
+                # As the programme index: a firm abroad gets the country blocker, which
+                # every table here leaves out; no need to check its other rules.
+                firm_class.rule_codes[record.slug] = ABROAD
+                continue
+            coarse = (key.country, key.region, key.sector,
+                      own.canonical_employees(key.employees),
+                      *own.canonical_turnover(key.turnover, key.turnover_currency))
+            codes = codes_of.get(coarse)
+            if codes is None:
+                found_codes = {b.code for b in check_eligibility(key, record, day)[0]}
+                codes = codes_of[coarse] = frozenset(found_codes - DATE_CODES)
+            firm_class.rule_codes[record.slug] = codes
     return list(classes.values())
 
 
@@ -394,25 +429,26 @@ def need_offer_gap(classes: Sequence[FirmClass], records: Sequence[ProgrammeReco
         # every firm of the class, so asked once a dimension.
         covered: dict[str, bool] = {}
         maybe: dict[str, bool] = {}
-        for firm in firm_class.firms:
-            top = firm.top_priorities[:TOP_PRIORITIES]
+        # Firms of a class with the same top priorities count alike: counted once per ranking.
+        rankings = Counter(firm.top_priorities[:TOP_PRIORITIES] for firm in firm_class.firms)
+        for top, firms in rankings.items():
             if not top:
                 continue
-            row["firms"] += 1
+            row["firms"] += firms
             for d in top:
                 if d not in covered:
                     covered[d] = any(_works_on(r, d) for r in offers[OPEN])
             uncovered = [d for d in top if not covered[d]]
             if top[0] in uncovered:
-                row["first"] += 1
+                row["first"] += firms
                 if top[0] not in maybe:
                     maybe[top[0]] = any(_works_on(r, top[0]) for r in offers[UNKNOWN])
-                row["unknown"] += maybe[top[0]]
+                row["unknown"] += firms * maybe[top[0]]
             if uncovered:
-                row["any"] += 1
+                row["any"] += firms
             for dimension in top:
-                row["dims"][dimension][0] += 1
-                row["dims"][dimension][1] += dimension in uncovered
+                row["dims"][dimension][0] += firms
+                row["dims"][dimension][1] += firms * (dimension in uncovered)
     return [GapRow(country, region, r["firms"], r["first"], r["any"], r["unknown"],
                    {d: (n, u) for d, (n, u) in sorted(r["dims"].items())})
             for (country, region), r in sorted(acc.items())]
