@@ -510,18 +510,42 @@ def policy_transfer(classes: Sequence[FirmClass], records: Sequence[ProgrammeRec
     firms = sum(c.size for c in here)
     kinds = sorted({k for r in own + theirs for k in _support_kinds(r)})
 
+    # As in ``firm_classes``: a programme's rules are checked once per class its own limits
+    # leave (a national programme is in both transferred groups), its state once per region.
+    own_limits: dict[int, tuple[Thresholds, dict[tuple[Any, ...], bool]]] = {}
+    states: dict[tuple[int, str], str] = {}
+
+    def moved_eligible(record: ProgrammeRecord, profile: FirmProfile) -> bool:
+        found = own_limits.get(id(record))
+        if found is None:
+            found = own_limits[id(record)] = (Thresholds.of([record]), {})
+        limits, memo = found
+        coarse = (profile.country, profile.region, profile.sector,
+                  limits.canonical_employees(profile.employees),
+                  *limits.canonical_turnover(profile.turnover, profile.turnover_currency))
+        eligible = memo.get(coarse)
+        if eligible is None:
+            codes = {b.code for b in check_eligibility(profile, record, day)[0]}
+            eligible = memo[coarse] = not codes - DATE_CODES
+        return eligible
+
+    def state(record: ProgrammeRecord, region: str) -> str:
+        found = states.get((id(record), region))
+        if found is None:
+            found = states[(id(record), region)] = offer_state(record, target, region, day)
+        return found
+
     def served(group: Sequence[ProgrammeRecord], *, moved: bool) -> Counter[str]:
         counts: Counter[str] = Counter()
         for firm_class in here:
             open_kinds: set[str] = set()
             for record in group:
                 if moved:
-                    codes = {b.code for b in check_eligibility(firm_class.profile, record, day)[0]}
-                    if codes - DATE_CODES:
+                    if not moved_eligible(record, firm_class.profile):
                         continue
                 elif firm_class.rule_codes.get(record.slug):
                     continue
-                if offer_state(record, target, firm_class.profile.region, day) == OPEN:
+                if state(record, firm_class.profile.region) == OPEN:
                     open_kinds.update(_support_kinds(record))
             for kind in open_kinds:
                 counts[kind] += firm_class.size

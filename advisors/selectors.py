@@ -532,7 +532,7 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
     answers: list[tuple[Any, Any, Any, dict[str, int]]] = []
     last = None
     for (firm_id, country, region, employees, sector, turnover, currency, top, basis, bands,
-         objectives, cost_profile) in rows.iterator(chunk_size=5000):
+         objectives, cost_profile) in rows:
         if firm_id == last:
             continue  # an older submission of the same firm
         last = firm_id
