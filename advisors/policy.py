@@ -411,10 +411,19 @@ def need_offer_gap(classes: Sequence[FirmClass], records: Sequence[ProgrammeReco
     by_slug = {r.slug: r for r in records}
     memo: dict[tuple[str, str, str], str] = {}
     acc: dict[tuple[str, str], dict[str, Any]] = {}
+    # Classes of one place with the same programmes open to them on their rules have the same
+    # offers: their firms are counted together, once per distinct ranking of top priorities.
+    alike: dict[tuple[str, str, tuple[str, ...]], Counter[tuple[str, ...]]] = {}
     for firm_class in classes:
-        country, region = firm_class.profile.country, firm_class.profile.region
+        group = (firm_class.profile.country, firm_class.profile.region,
+                 tuple(firm_class.eligible_on_rules()))
+        found = alike.get(group)
+        if found is None:
+            found = alike[group] = Counter()
+        found.update(firm.top_priorities[:TOP_PRIORITIES] for firm in firm_class.firms)
+    for (country, region, eligible), rankings in alike.items():
         offers: dict[str, list[ProgrammeRecord]] = {OPEN: [], UNKNOWN: []}
-        for slug in firm_class.eligible_on_rules():
+        for slug in eligible:
             record = by_slug[slug]
             if record.is_tool:
                 continue
@@ -426,11 +435,9 @@ def need_offer_gap(classes: Sequence[FirmClass], records: Sequence[ProgrammeReco
         row = acc.setdefault((country, region), {"firms": 0, "first": 0, "any": 0,
                                                  "unknown": 0, "dims": defaultdict(lambda: [0, 0])})
         # Whether an open offer (or one of unknown status) works on a dimension: the same for
-        # every firm of the class, so asked once a dimension.
+        # every firm of the group, so asked once a dimension.
         covered: dict[str, bool] = {}
         maybe: dict[str, bool] = {}
-        # Firms of a class with the same top priorities count alike: counted once per ranking.
-        rankings = Counter(firm.top_priorities[:TOP_PRIORITIES] for firm in firm_class.firms)
         for top, firms in rankings.items():
             if not top:
                 continue
