@@ -291,8 +291,13 @@ def coverage_over_time(classes: Sequence[FirmClass], records: Sequence[Programme
                [(kind, [s for s in slugs if kind in kinds_of[s]]) for kind in kinds])
               for (country, region, slugs), size in sizes.items()]
     totals: Counter[tuple[str, str]] = Counter()
-    for country, region, size, _by_kind in groups:
+    # And per kind: groups of one place with the same programmes of that kind count alike.
+    alike: Counter[tuple[str, str, str, tuple[str, ...]]] = Counter()
+    for country, region, size, by_kind in groups:
         totals[(country, region)] += size
+        for kind, slugs in by_kind:
+            if slugs:
+                alike[(country, region, kind, tuple(sorted(slugs)))] += size
     cells = []
     for month in months:
         # Only a programme with statuses of its own per region answers differently by region.
@@ -311,15 +316,12 @@ def coverage_over_time(classes: Sequence[FirmClass], records: Sequence[Programme
             return found
 
         counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-        for country, region, size, by_kind in groups:
-            for kind, slugs in by_kind:
-                if not slugs:
-                    continue
-                states = {state(s, country, region) for s in slugs}
-                if OPEN in states:
-                    counts[(country, region, kind)][0] += size
-                elif UNKNOWN in states:
-                    counts[(country, region, kind)][1] += size
+        for (country, region, kind, slugs), size in alike.items():
+            states = {state(s, country, region) for s in slugs}
+            if OPEN in states:
+                counts[(country, region, kind)][0] += size
+            elif UNKNOWN in states:
+                counts[(country, region, kind)][1] += size
         for (country, region), firms in sorted(totals.items()):
             for kind in kinds:
                 opened, unknown = counts.get((country, region, kind), (0, 0))

@@ -525,7 +525,8 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
                   "objectives_text", "cost_profile_text")
     decoded: dict[str | None, Any] = {None: None}
     ranker = TopDimensions(spec, priority_weights())
-    targets_of: dict[tuple[str, str], tuple[dict[str, int], str]] = {}
+    by_band: dict[tuple[str, str], tuple[dict[str, int], str]] = {}
+    targets_of: dict[tuple[str, int], tuple[dict[str, int], str]] = {}
     stored_tops: dict[str, tuple[str, ...]] = {"": ()}
     firms: list[PolicyFirm] = []
     unranked: list[int] = []  # positions in ``firms`` whose stored ranking is out of date
@@ -536,11 +537,14 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
         if firm_id == last:
             continue  # an older submission of the same firm
         last = firm_id
-        band = size_band(employees)
-        found = targets_of.get((sector, band))
+        found = targets_of.get((sector, employees))
         if found is None:
-            targets = sector_targets(spec, sector, employees)[0]
-            found = targets_of[(sector, band)] = (targets, ranker.basis(targets))
+            # Targets are per sector and size band: read once a band, kept per headcount.
+            found = by_band.get((sector, size_band(employees)))
+            if found is None:
+                targets = sector_targets(spec, sector, employees)[0]
+                found = by_band[(sector, size_band(employees))] = (targets, ranker.basis(targets))
+            targets_of[(sector, employees)] = found
         targets, current = found
         profile = FirmProfile(country=country, region=region or "", employees=employees,
                               sector=sector, turnover=turnover, turnover_currency=currency or "")
