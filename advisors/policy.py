@@ -208,8 +208,14 @@ def firm_classes(firms: Iterable[PolicyFirm], records: Sequence[ProgrammeRecord]
     # and the class looked up by a plain tuple of the canonical profile's fields.
     staff_of: dict[int, int] = {}
     money_of: dict[tuple[Decimal | None, str], tuple[Decimal | None, str]] = {}
+    # Firms often share one profile object (``policy_firms``): its class is found once.
+    class_of: dict[int, FirmClass] = {}
     for firm in firms:
         profile = firm.profile
+        known = class_of.get(id(profile))
+        if known is not None:
+            known.firms.append(firm)
+            continue
         staff = staff_of.get(profile.employees)
         if staff is None:
             staff = staff_of[profile.employees] = thresholds.canonical_employees(
@@ -225,6 +231,7 @@ def firm_classes(firms: Iterable[PolicyFirm], records: Sequence[ProgrammeRecord]
                               sector=profile.sector, employees=staff, turnover=money[0],
                               turnover_currency=money[1])
             found = classes[fields] = FirmClass(key)
+        class_of[id(profile)] = found
         found.firms.append(firm)
     for record in records:
         # One programme's own limits fold the classes further (the same argument as for all

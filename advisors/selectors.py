@@ -528,6 +528,7 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
     by_band: dict[tuple[str, str], tuple[dict[str, int], str]] = {}
     targets_of: dict[tuple[str, int], tuple[dict[str, int], str]] = {}
     stored_tops: dict[str, tuple[str, ...]] = {"": ()}
+    profiles: dict[tuple[Any, ...], FirmProfile] = {}
     firms: list[PolicyFirm] = []
     unranked: list[int] = []  # positions in ``firms`` whose stored ranking is out of date
     answers: list[tuple[Any, Any, Any, dict[str, int]]] = []
@@ -546,8 +547,14 @@ def policy_firms(*, demo: bool = False) -> list[PolicyFirm]:
                 found = by_band[(sector, size_band(employees))] = (targets, ranker.basis(targets))
             targets_of[(sector, employees)] = found
         targets, current = found
-        profile = FirmProfile(country=country, region=region or "", employees=employees,
-                              sector=sector, turnover=turnover, turnover_currency=currency or "")
+        # Firms of the same profile share one (immutable) object: fewer to build, and
+        # ``firm_classes`` folds each profile once.
+        place = (country, region, employees, sector, turnover, currency)
+        profile = profiles.get(place)
+        if profile is None:
+            profile = profiles[place] = FirmProfile(
+                country=country, region=region or "", employees=employees, sector=sector,
+                turnover=turnover, turnover_currency=currency or "")
         if basis == current:
             ranked = stored_tops.get(top)
             if ranked is None:
