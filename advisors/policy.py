@@ -233,19 +233,25 @@ def firm_classes(firms: Iterable[PolicyFirm], records: Sequence[ProgrammeRecord]
             found = classes[fields] = FirmClass(key)
         class_of[id(profile)] = found
         found.firms.append(firm)
+    by_country: dict[str, list[FirmClass]] = defaultdict(list)
+    for firm_class in classes.values():
+        by_country[firm_class.profile.country.upper()].append(firm_class)
     for record in records:
         # One programme's own limits fold the classes further (the same argument as for all
         # programmes' limits together): its rules are checked once per coarser class.
         own = Thresholds.of([record])
         codes_of: dict[tuple[Any, ...], frozenset[str]] = {}
-        for firm_class in classes.values():
-            key = firm_class.profile
-            country = key.country.upper()
+        here: list[FirmClass] = []
+        for country, members in by_country.items():
             if record.eligible_countries and country not in record.eligible_countries:
                 # As the programme index: a firm abroad gets the country blocker, which
                 # every table here leaves out; no need to check its other rules.
-                firm_class.rule_codes[record.slug] = ABROAD
-                continue
+                for firm_class in members:
+                    firm_class.rule_codes[record.slug] = ABROAD
+            else:
+                here.extend(members)
+        for firm_class in here:
+            key = firm_class.profile
             coarse = (key.country, key.region, key.sector,
                       own.canonical_employees(key.employees),
                       *own.canonical_turnover(key.turnover, key.turnover_currency))
