@@ -68,6 +68,9 @@ def setup_django(db_path: Path) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     os.environ["DJANGO_RATELIMIT_ENABLE"] = "0"
+    # The API as production serves it: answers written without the development check against
+    # their schema (config/settings.py, API_CHECK_RESPONSES).
+    os.environ["DJANGO_API_CHECK_RESPONSES"] = "0"
     import django
 
     django.setup()
