@@ -219,6 +219,12 @@ RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_RATELIMIT_IP_META_KEY") or None
 # many entries from the right; entries further left are the client's own claims.
 RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1"))
 RATELIMIT_ENABLE = env_bool("DJANGO_RATELIMIT_ENABLE", default=True)
+# The API's answers are checked against their response schema before they are sent, except in
+# production: there a failed check could only turn an answer into a 500, and the check costs a
+# fifth of an evaluation's request. The JSON written is the same either way (reports/api.py);
+# the tests (development settings) check every answer, and the contract and fuzz tests check
+# them against the OpenAPI document.
+API_CHECK_RESPONSES = env_bool("DJANGO_API_CHECK_RESPONSES", default=not IS_PRODUCTION)
 # While the counters' cache is unreachable, let requests through rather than refuse every
 # login and link lookup; axes' lockout after failed logins lives in the database and still holds.
 RATELIMIT_FAIL_OPEN = env_bool("DJANGO_RATELIMIT_FAIL_OPEN", default=True)

@@ -271,3 +271,10 @@ def test_every_bad_filter_is_named_at_once(client, db):
     assert set(errors) == {"country", "colour"}
     assert client.get("/api/v1/programmes/not%20a%20slug").json() == {
         "detail": "No programme 'not a slug'."}
+
+
+def test_a_filter_given_twice_is_named_not_guessed(client, db):
+    response = client.get("/api/v1/programmes?q=robot&q=&country=GB")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"q": ["Give this filter once."]}}
+    assert client.get("/api/v1/programmes?q=robot&country=GB").status_code == 200

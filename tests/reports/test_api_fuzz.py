@@ -61,7 +61,13 @@ def test_api_never_fails_and_answers_as_documented(api, operation, mode):
     def run(case):
         response = case.call()
         statuses.append(response.status_code)
-        case.validate_response(response, checks=CHECKS)
+        checks = CHECKS
+        if any(isinstance(value, dict | list) for value in (case.query or {}).values()):
+            # An object or list in a query string is sent as plain key=value text, which can be
+            # valid input again (an object's keys become repeated strings): not a rejection
+            # the server could see. Every other check still applies.
+            checks = [check for check in CHECKS if check is not negative_data_rejection]
+        case.validate_response(response, checks=checks)
 
     run()
     assert statuses and all(status < 500 for status in statuses)
