@@ -329,8 +329,8 @@ def coverage_over_time(classes: Sequence[FirmClass], records: Sequence[Programme
             return found
 
         counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-        for (country, region, kind, slugs), size in alike.items():
-            states = {state(s, country, region) for s in slugs}
+        for (country, region, kind, of_kind), size in alike.items():
+            states = {state(s, country, region) for s in of_kind}
             if OPEN in states:
                 counts[(country, region, kind)][0] += size
             elif UNKNOWN in states:
