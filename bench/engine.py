@@ -44,6 +44,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -182,12 +183,12 @@ def bench_engine(rounds: int, seconds: float) -> dict[str, float]:
     ]
     cursor = {"i": 0}
 
-    def pure() -> None:
+    def engine() -> tuple[Any, Any, Any, Any]:
         position = cursor["i"] % len(requests)
         request = requests[position]
         cursor["i"] += 1
         scores = score(spec, request.answers)
-        priorities = prioritise(spec, request.answers, objectives=request.objectives,
+        priorities = prioritise(spec, scores.dimensions, objectives=request.objectives,
                                 cost_profile=request.cost_profile,
                                 targets=fixed_targets[position], weights=weights)
         # What programme_match does, over an index built once and no cache stamp to read.
@@ -197,23 +198,15 @@ def bench_engine(rounds: int, seconds: float) -> dict[str, float]:
         elsewhere = programme_near_misses_elsewhere(index, request.profile, today)
         sorted(here.near_misses + list(elsewhere),
                key=lambda n: (n.elsewhere, len(n.blockers), -n.relevance, n.name))
+        return request, scores, priorities, here
+
+    def pure() -> None:
+        engine()
 
     def pure_with_plan() -> None:
         # The same work as evaluate() over data already in hand: the costed plan (with its
         # funding offers) too, which the API serves and the engine above leaves out.
-        position = cursor["i"] % len(requests)
-        request = requests[position]
-        cursor["i"] += 1
-        scores = score(spec, request.answers)
-        priorities = prioritise(spec, scores.dimensions, objectives=request.objectives,
-                                cost_profile=request.cost_profile,
-                                targets=fixed_targets[position], weights=weights)
-        here = match(request.profile, scores, priorities,
-                     programmes=index.candidates(request.profile.country), as_of=today,
-                     dimension_names=names)
-        elsewhere = programme_near_misses_elsewhere(index, request.profile, today)
-        sorted(here.near_misses + list(elsewhere),
-               key=lambda n: (n.elsewhere, len(n.blockers), -n.relevance, n.name))
+        request, scores, priorities, here = engine()
         build_plan(usecases, bands=scores.dimensions, priorities=priorities,
                    sector=request.profile.sector,
                    currency=currency_for(request.profile.country,

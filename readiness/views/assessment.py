@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -20,6 +23,7 @@ from readiness.access import (
     token_for,
 )
 from readiness.forms import ObjectivesForm, PillarForm, ProfileForm, ResumeForm
+from readiness.framework import FrameworkSpec
 from readiness.models import Assessment
 from readiness.steps import neighbours, steps
 
@@ -165,6 +169,15 @@ def autosave(request: HttpRequest, assessment: Assessment, pillar_key: str) -> H
     if not assessment.is_draft:
         return render(request, "readiness/pillar.html#autosave-status",
                       {"problem": "This assessment is submitted and read-only."}, status=409)
+    return pillar_autosave(request, spec, pillar_key,
+                           lambda answers: services.answers_save(assessment=assessment,
+                                                                 answers=answers))
+
+
+def pillar_autosave(request: HttpRequest, spec: FrameworkSpec, pillar_key: str,
+                    save: Callable[[dict[str, Any]], object]) -> HttpResponse:
+    """htmx: save every valid answer of one pillar's page with ``save`` (the firm's or a
+    colleague's answers) and report what was not saved; one home for both pages."""
     if pillar_key not in spec.pillars:
         return HttpResponseBadRequest("Unknown pillar.")
     form = PillarForm(request.POST, spec=spec, pillar_key=pillar_key)
@@ -176,7 +189,7 @@ def autosave(request: HttpRequest, assessment: Assessment, pillar_key: str) -> H
         answers = form.answers(valid_only=True)
         if answers:
             try:
-                services.answers_save(assessment=assessment, answers=answers)
+                save(answers)
             except ValidationError as error:  # e.g. submitted meanwhile from another tab
                 return render(request, "readiness/pillar.html#autosave-status",
                               {"problem": " ".join(error.messages)}, status=409)

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.ratelimit import rate_limit, within_limit
@@ -32,7 +31,7 @@ from readiness.team_selectors import (
     team_members,
     team_ratings,
 )
-from readiness.views.assessment import _step_context, holder_view
+from readiness.views.assessment import _step_context, holder_view, pillar_autosave
 
 
 def _link(request: HttpRequest, respondent: Respondent) -> str | None:
@@ -290,25 +289,9 @@ def respondent_pillar(request: HttpRequest, respondent: Respondent,
 def respondent_autosave(request: HttpRequest, respondent: Respondent,
                         pillar_key: str) -> HttpResponse:
     """htmx: save every valid answer on the respondent's page as they go."""
-    spec = respondent.assessment.framework.spec
-    if pillar_key not in spec.pillars:
-        return HttpResponseBadRequest("Unknown pillar.")
-    form = PillarForm(request.POST, spec=spec, pillar_key=pillar_key)
-    form.is_valid()
-    problem = None
-    if form.non_field_errors():
-        problem = " ".join(str(error) for error in form.non_field_errors())
-    else:
-        answers = form.answers(valid_only=True)
-        if answers:
-            try:
-                team_services.respondent_answers_save(respondent=respondent, answers=answers)
-            except ValidationError as error:
-                return render(request, "readiness/pillar.html#autosave-status",
-                              {"problem": " ".join(error.messages)}, status=409)
-        if form.errors:
-            problem = "Some answers were not saved; see the messages next to them when you continue."
-    return render(request, "readiness/pillar.html#autosave-status",
-                  {"saved_at": timezone.now(), "problem": problem})
+    return pillar_autosave(
+        request, respondent.assessment.framework.spec, pillar_key,
+        lambda answers: team_services.respondent_answers_save(respondent=respondent,
+                                                              answers=answers))
 
 
