@@ -35,7 +35,8 @@ from reports.pipeline import Evaluation, evaluation_for_assessment
 TOP_PRIORITIES = 5
 SUMMARY_COUNT = 3
 # Bump when the report's layout changes in a way that should replace stored PDFs.
-REPORT_LAYOUT_VERSION = 4  # 3: the international view's pages (issue 15); 4: the peers' line
+REPORT_LAYOUT_VERSION = 5  # 3: the international view's pages (issue 15); 4: the peers' line;
+# 5: the summary's support sentence gives the best fit's status instead of calling matches open
 # What the report shows of an advisor's note (see ``advisor_notes_for``).
 
 # What an answer rests on, as the results table and the PDF say it (issue 16).
